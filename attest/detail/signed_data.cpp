@@ -1,0 +1,176 @@
+#include "attest/detail/signed_data.h"
+
+#include <openssl/objects.h>
+
+namespace hciattest::attest::detail {
+namespace {
+
+using ContentInfoPtr =
+    std::unique_ptr<HCI_CONTENT_INFO, Deleter<HCI_CONTENT_INFO, HCI_CONTENT_INFO_free>>;
+
+Outcome fail(ErrorCode code, std::string message) {
+  drain_openssl_errors();
+  return {code, std::move(message)};
+}
+
+std::string oid_text(const ASN1_OBJECT* obj) {
+  char buf[128];
+  OBJ_obj2txt(buf, sizeof(buf), obj, 0);
+  return buf;
+}
+
+}  // namespace
+
+Outcome parse_signed_data(const std::vector<unsigned char>& der, ParsedSignedData& out) {
+  const unsigned char* p = der.data();
+  const unsigned char* end = der.data() + der.size();
+  ContentInfoPtr ci(d2i_HCI_CONTENT_INFO(nullptr, &p, static_cast<long>(der.size())));
+  if (!ci) {
+    return fail(ErrorCode::kPkcs7Malformed,
+                "the decoded signature is not a DER PKCS#7 ContentInfo (truncated or damaged): "
+                "fetch the document again and pass the body unchanged");
+  }
+  if (p != end) {
+    return fail(ErrorCode::kPkcs7Malformed,
+                std::to_string(end - p) + " byte(s) follow the PKCS#7 structure: the document "
+                "was altered or two documents were joined");
+  }
+  if (OBJ_obj2nid(ci->type) != NID_pkcs7_signed) {
+    return fail(ErrorCode::kPkcs7NotSignedData,
+                "the PKCS#7 content type is " + oid_text(ci->type) +
+                    ", not signedData (1.2.840.113549.1.7.2): this is not an attested document");
+  }
+  if (ci->content == nullptr || ci->content->type != V_ASN1_SEQUENCE) {
+    return fail(ErrorCode::kPkcs7Malformed, "the signedData ContentInfo has no SignedData body");
+  }
+  const ASN1_STRING* seq = ci->content->value.sequence;
+  const unsigned char* q = ASN1_STRING_get0_data(seq);
+  const unsigned char* qend = q + ASN1_STRING_length(seq);
+  out.signed_data.reset(d2i_HCI_SIGNED_DATA(nullptr, &q, ASN1_STRING_length(seq)));
+  if (!out.signed_data || q != qend) {
+    return fail(ErrorCode::kPkcs7Malformed,
+                "the SignedData body does not decode: the document is damaged");
+  }
+  HCI_SIGNED_DATA* sd = out.signed_data.get();
+  if (OBJ_obj2nid(sd->contents->type) != NID_pkcs7_data) {
+    return fail(ErrorCode::kPkcs7Malformed,
+                "the signed content type is " + oid_text(sd->contents->type) +
+                    ", not data: IMDS signs a JSON text as data");
+  }
+  if (sd->contents->data == nullptr) {
+    return fail(ErrorCode::kPkcs7Detached,
+                "the signature is detached (no content inside the PKCS#7): an attested document "
+                "carries its JSON inside the signature");
+  }
+  const int signers = sk_PKCS7_SIGNER_INFO_num(sd->signer_info);
+  if (signers == 0) {
+    return fail(ErrorCode::kPkcs7NoSigner, "the PKCS#7 has no SignerInfo: nothing signed it");
+  }
+  if (signers > 1) {
+    return fail(ErrorCode::kPkcs7MultipleSigners,
+                "the PKCS#7 has " + std::to_string(signers) +
+                    " SignerInfos; IMDS documents have exactly one, and a second signer could "
+                    "smuggle an unchecked identity");
+  }
+  out.signer = sk_PKCS7_SIGNER_INFO_value(sd->signer_info, 0);
+  out.content = std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(sd->contents->data)),
+                                 static_cast<size_t>(ASN1_STRING_length(sd->contents->data)));
+  for (int i = 0; i < sk_ASN1_TYPE_num(sd->certs); ++i) {
+    const ASN1_TYPE* t = sk_ASN1_TYPE_value(sd->certs, i);
+    if (t->type != V_ASN1_SEQUENCE) {
+      return fail(ErrorCode::kPkcs7BadCertificate,
+                  "embedded certificate " + std::to_string(i) + " is not a SEQUENCE");
+    }
+    out.certificates.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(t->value.sequence)),
+                                  static_cast<size_t>(ASN1_STRING_length(t->value.sequence)));
+  }
+  return {};
+}
+
+bool signer_matches(const PKCS7_SIGNER_INFO* si, X509* cert) {
+  const PKCS7_ISSUER_AND_SERIAL* ias = si->issuer_and_serial;
+  return ias != nullptr && X509_NAME_cmp(ias->issuer, X509_get_issuer_name(cert)) == 0 &&
+         ASN1_INTEGER_cmp(ias->serial, X509_get0_serialNumber(cert)) == 0;
+}
+
+namespace {
+
+Outcome check_digest(const EVP_MD* md, const X509_ALGOR* alg) {
+  if (md == nullptr) {
+    return fail(ErrorCode::kSignatureUnsupportedAlgorithm,
+                "the signature's digest algorithm " + oid_text(alg->algorithm) +
+                    " is unknown to OpenSSL");
+  }
+  const int type = EVP_MD_get_type(md);
+  if (type == NID_md5 || type == NID_sha1 || type == NID_md5_sha1 || type == NID_md4) {
+    return fail(ErrorCode::kSignatureWeakAlgorithm,
+                std::string("the document is signed with ") + OBJ_nid2sn(type) +
+                    ", which is broken for signatures; real IMDS documents use SHA-256");
+  }
+  return {};
+}
+
+// The IMDS shape: no signed attributes, the signature is over the content. IMDS writes
+// sha256WithRSAEncryption where a digest OID belongs (FACTS.md); OpenSSL maps that OID to SHA-256
+// through its digest aliases, as PKCS7_signatureVerify does.
+Outcome verify_without_attributes(const ParsedSignedData& parsed, X509* cert) {
+  const PKCS7_SIGNER_INFO* si = parsed.signer;
+  const EVP_MD* md = EVP_get_digestbyobj(si->digest_alg->algorithm);
+  if (Outcome o = check_digest(md, si->digest_alg); o.code != ErrorCode::kOk) return o;
+  EVP_PKEY* key = X509_get0_pubkey(cert);
+  if (key == nullptr) {
+    return fail(ErrorCode::kPkcs7BadCertificate, "the signer certificate's public key does not decode");
+  }
+  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) != 1) {
+    return fail(ErrorCode::kSignatureUnsupportedAlgorithm,
+                "OpenSSL cannot verify with this key and digest: " + drain_openssl_errors());
+  }
+  const int rc = EVP_DigestVerify(ctx.get(), ASN1_STRING_get0_data(si->enc_digest),
+                                  static_cast<size_t>(ASN1_STRING_length(si->enc_digest)),
+                                  reinterpret_cast<const unsigned char*>(parsed.content.data()),
+                                  parsed.content.size());
+  if (rc != 1) {
+    return fail(ErrorCode::kSignatureInvalid,
+                "the signature does not match the content and the signer's key: the document "
+                "was altered after signing, or signed by another key");
+  }
+  return {};
+}
+
+// Signed attributes: let OpenSSL's PKCS#7 code do the whole job (digest attribute, signature over
+// the DER SET of attributes). Chain checks are ours, so PKCS7_NOVERIFY.
+Outcome verify_with_attributes(const std::vector<unsigned char>& der, X509* cert) {
+  const unsigned char* p = der.data();
+  Pkcs7Ptr p7(d2i_PKCS7(nullptr, &p, static_cast<long>(der.size())));
+  if (!p7) return fail(ErrorCode::kPkcs7Malformed, "the PKCS#7 does not decode fully");
+  X509StackPtr certs(sk_X509_new_null());
+  X509_up_ref(cert);
+  sk_X509_push(certs.get(), cert);
+  BioPtr sink(BIO_new(BIO_s_null()));
+  const int rc = PKCS7_verify(p7.get(), certs.get(), nullptr, nullptr, sink.get(),
+                              PKCS7_NOVERIFY | PKCS7_NOCHAIN | PKCS7_BINARY);
+  if (rc != 1) {
+    std::string why = drain_openssl_errors();
+    if (why.find("digest") != std::string::npos && why.find("disabled") != std::string::npos) {
+      return {ErrorCode::kSignatureWeakAlgorithm, "the signature uses a disabled digest: " + why};
+    }
+    return {ErrorCode::kSignatureInvalid,
+            "the signature or its signed attributes do not match the content (" + why + ")"};
+  }
+  return {};
+}
+
+}  // namespace
+
+Outcome verify_signature(const ParsedSignedData& parsed, const std::vector<unsigned char>& der,
+                         X509* cert) {
+  if (sk_X509_ATTRIBUTE_num(parsed.signer->auth_attr) > 0) {
+    const EVP_MD* md = EVP_get_digestbyobj(parsed.signer->digest_alg->algorithm);
+    if (Outcome o = check_digest(md, parsed.signer->digest_alg); o.code != ErrorCode::kOk) return o;
+    return verify_with_attributes(der, cert);
+  }
+  return verify_without_attributes(parsed, cert);
+}
+
+}  // namespace hciattest::attest::detail

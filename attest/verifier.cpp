@@ -1,0 +1,268 @@
+#include "attest/verifier.h"
+
+#include <unordered_map>
+
+#include "attest/detail/certificate.h"
+#include "attest/detail/chain.h"
+#include "attest/detail/signed_data.h"
+#include "attest/signer_policy.h"
+
+namespace hciattest::attest {
+
+std::string_view status_id(CheckStatus status) {
+  switch (status) {
+    case CheckStatus::kPass: return "pass";
+    case CheckStatus::kFail: return "fail";
+    case CheckStatus::kSkip: return "skip";
+  }
+  return "skip";
+}
+
+namespace {
+
+using detail::X509Ptr;
+
+// One decoded certificate, with what does not depend on the document: its summary, the signer
+// policy verdict, and the last chain outcome with the time it was computed for.
+struct CertEntry {
+  X509Ptr cert;
+  CertificateSummary summary;
+  CheckResult signer_check;
+  bool has_chain = false;
+  std::int64_t chain_time = 0;
+  detail::ChainOutcome chain;
+};
+
+constexpr std::size_t kMaxCacheEntries = 4096;
+
+CheckResult pending(const char* id, const char* title) {
+  return {id, title, CheckStatus::kSkip, ErrorCode::kOk, "not reached: an earlier check failed"};
+}
+
+}  // namespace
+
+struct Verifier::Impl {
+  std::shared_ptr<const TrustStore> trust;
+  VerifyOptions options;
+  std::unordered_map<std::string, std::shared_ptr<CertEntry>> cache;
+  VerifierStats stats;
+
+  std::shared_ptr<CertEntry> certificate(std::string_view der, bool& bad);
+  const detail::ChainOutcome& chain_for(CertEntry& entry, const std::vector<X509*>& embedded);
+  void check_payload(const std::string_view content, VerificationReport& report,
+                     CheckResult& payload, CheckResult& nonce, CheckResult& timestamp) const;
+};
+
+std::shared_ptr<CertEntry> Verifier::Impl::certificate(std::string_view der, bool& bad) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(der.data());
+  std::string key = detail::sha256(bytes, der.size());
+  if (options.cache) {
+    auto it = cache.find(key);
+    if (it != cache.end()) {
+      ++stats.certificate_cache_hits;
+      return it->second;
+    }
+  }
+  ++stats.certificate_decodes;
+  const unsigned char* p = bytes;
+  X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!cert || p != bytes + der.size()) {
+    detail::drain_openssl_errors();
+    bad = true;
+    return nullptr;
+  }
+  auto entry = std::make_shared<CertEntry>();
+  entry->summary = detail::summarize(cert.get(), "embedded");
+  entry->cert = std::move(cert);
+  if (options.cache) {
+    if (cache.size() >= kMaxCacheEntries) cache.clear();
+    cache.emplace(std::move(key), entry);
+  }
+  return entry;
+}
+
+const detail::ChainOutcome& Verifier::Impl::chain_for(CertEntry& entry,
+                                                      const std::vector<X509*>& embedded) {
+  const std::int64_t t = options.time;
+  if (entry.has_chain) {
+    // A path that passed and stays time-valid gives the same verdict at any time in its window.
+    const auto& c = entry.chain;
+    const bool same_time = entry.chain_time == t;
+    const bool still_valid = c.chain.status == CheckStatus::kPass &&
+                             c.validity.status == CheckStatus::kPass && t >= c.window_begin &&
+                             t <= c.window_end;
+    if (same_time || still_valid) return entry.chain;
+  }
+  ++stats.chain_builds;
+  entry.chain = detail::verify_chain(entry.cert.get(), embedded, trust->impl(), t,
+                                     options.fetch_issuer, options.max_issuer_fetches);
+  entry.chain_time = t;
+  entry.has_chain = true;
+  return entry.chain;
+}
+
+void Verifier::Impl::check_payload(std::string_view content, VerificationReport& report,
+                                   CheckResult& payload, CheckResult& nonce,
+                                   CheckResult& timestamp) const {
+  PayloadResult pr = parse_payload(content);
+  if (pr.code != ErrorCode::kOk && pr.code != ErrorCode::kTimestampUnparsable) {
+    payload = {"payload", payload.title, CheckStatus::kFail, pr.code, pr.message};
+    return;
+  }
+  report.payload = pr.payload;
+  payload = {"payload", payload.title, CheckStatus::kPass, ErrorCode::kOk,
+             "vmId " + (pr.payload.vm_id.empty() ? std::string("(empty)") : pr.payload.vm_id)};
+  const Payload& p = pr.payload;
+  if (!options.expected_nonce) {
+    nonce = {"nonce", nonce.title, CheckStatus::kSkip, ErrorCode::kOk,
+             "no --nonce given: the document's freshness is not proven (its nonce is \"" +
+                 p.nonce + "\")"};
+  } else if (*options.expected_nonce != p.nonce) {
+    nonce = {"nonce", nonce.title, CheckStatus::kFail, ErrorCode::kNonceMismatch,
+             "the document carries nonce \"" + p.nonce + "\", not the \"" +
+                 *options.expected_nonce +
+                 "\" that was sent. IMDS may answer from its cache with an earlier request's "
+                 "document (MicrosoftDocs/azure-docs #43938): request again once; if it persists "
+                 "the document is replayed"};
+  } else {
+    nonce = {"nonce", nonce.title, CheckStatus::kPass, ErrorCode::kOk, "nonce matches"};
+  }
+  if (pr.code == ErrorCode::kTimestampUnparsable) {
+    timestamp = {"timestamp", timestamp.title, CheckStatus::kFail, pr.code, pr.message};
+    return;
+  }
+  const std::int64_t skew = options.timestamp_skew_seconds;
+  const std::int64_t t = options.time;
+  if (t > p.expires_on + skew) {
+    timestamp = {"timestamp", timestamp.title, CheckStatus::kFail, ErrorCode::kTimestampExpired,
+                 "the document expired at " + p.expires_on_text + " (" +
+                     std::to_string((t - p.expires_on) / 60) +
+                     " min before the verification time): fetch a fresh document, or pass --at "
+                     "with the time it was collected"};
+  } else if (t < p.created_on - skew) {
+    timestamp = {"timestamp", timestamp.title, CheckStatus::kFail,
+                 ErrorCode::kTimestampNotYetValid,
+                 "the document was created at " + p.created_on_text +
+                     ", after the verification time: check this machine's clock (NTP) or --at"};
+  } else {
+    timestamp = {"timestamp", timestamp.title, CheckStatus::kPass, ErrorCode::kOk,
+                 "valid " + p.created_on_text + " to " + p.expires_on_text};
+  }
+}
+
+Verifier::Verifier(std::shared_ptr<const TrustStore> trust, VerifyOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->trust = std::move(trust);
+  impl_->options = std::move(options);
+  if (impl_->options.signer_domains.empty()) {
+    impl_->options.signer_domains = *signer_domains_for_cloud("");
+  }
+}
+
+Verifier::~Verifier() = default;
+
+const VerifyOptions& Verifier::options() const { return impl_->options; }
+void Verifier::set_expected_nonce(std::optional<std::string> nonce) {
+  impl_->options.expected_nonce = std::move(nonce);
+}
+VerifierStats Verifier::stats() const { return impl_->stats; }
+
+VerificationReport Verifier::verify(std::string_view document) {
+  ++impl_->stats.documents;
+  VerificationReport report;
+  CheckResult envelope = pending("envelope", "response envelope");
+  CheckResult structure = pending("structure", "PKCS#7 SignedData structure");
+  CheckResult signature = pending("signature", "signature over the content");
+  CheckResult chain = pending("chain", "certificate chain to a trusted anchor");
+  CheckResult validity = pending("validity", "certificates valid at the verification time");
+  CheckResult signer = pending("signer", "signer name and key usage");
+  CheckResult payload = pending("payload", "signed payload");
+  CheckResult nonce = pending("nonce", "nonce matches the request");
+  CheckResult timestamp = pending("timestamp", "document timeStamp window");
+
+  auto finish = [&]() {
+    report.checks = {envelope, structure, signature, chain, validity,
+                     signer,   payload,   nonce,     timestamp};
+    report.verified = true;
+    for (const auto& c : report.checks) {
+      if (c.status == CheckStatus::kFail) {
+        report.verified = false;
+        report.code = c.code;
+        report.message = c.message;
+        break;
+      }
+    }
+    return report;
+  };
+
+  EnvelopeResult env = decode_envelope(document, impl_->options.max_document_bytes);
+  report.input_form = env.form;
+  if (env.code != ErrorCode::kOk) {
+    envelope = {"envelope", envelope.title, CheckStatus::kFail, env.code, env.message};
+    return finish();
+  }
+  envelope = {"envelope", envelope.title, CheckStatus::kPass, ErrorCode::kOk,
+              "read " + env.form + " (" + std::to_string(env.der.size()) + " DER bytes)"};
+
+  detail::ParsedSignedData parsed;
+  if (detail::Outcome o = detail::parse_signed_data(env.der, parsed); o.code != ErrorCode::kOk) {
+    structure = {"structure", structure.title, CheckStatus::kFail, o.code, o.message};
+    return finish();
+  }
+  // Find the certificate the SignerInfo names; the others are untrusted chain candidates.
+  std::shared_ptr<CertEntry> signer_entry;
+  std::vector<std::shared_ptr<CertEntry>> others;
+  for (std::string_view der : parsed.certificates) {
+    bool bad = false;
+    auto entry = impl_->certificate(der, bad);
+    if (bad) {
+      structure = {"structure", structure.title, CheckStatus::kFail,
+                   ErrorCode::kPkcs7BadCertificate,
+                   "an embedded certificate does not decode: the document is damaged"};
+      return finish();
+    }
+    if (!signer_entry && detail::signer_matches(parsed.signer, entry->cert.get())) {
+      signer_entry = entry;
+    } else {
+      others.push_back(entry);
+    }
+  }
+  if (!signer_entry) {
+    structure = {"structure", structure.title, CheckStatus::kFail,
+                 ErrorCode::kPkcs7SignerCertMissing,
+                 "the certificate named by the SignerInfo is not embedded in the document "
+                 "(IMDS always embeds its signer): the document was altered"};
+    return finish();
+  }
+  structure = {"structure", structure.title, CheckStatus::kPass, ErrorCode::kOk,
+               "one signer, " + std::to_string(parsed.certificates.size()) +
+                   " embedded certificate(s), " + std::to_string(parsed.content.size()) +
+                   " content bytes"};
+  report.signer = signer_entry->summary;
+
+  detail::Outcome sig = detail::verify_signature(parsed, env.der, signer_entry->cert.get());
+  signature = sig.code == ErrorCode::kOk
+                  ? CheckResult{"signature", signature.title, CheckStatus::kPass, ErrorCode::kOk,
+                                "the signer's key verifies the content"}
+                  : CheckResult{"signature", signature.title, CheckStatus::kFail, sig.code,
+                                sig.message};
+
+  std::vector<X509*> embedded;
+  for (const auto& e : others) embedded.push_back(e->cert.get());
+  const detail::ChainOutcome& co = impl_->chain_for(*signer_entry, embedded);
+  chain = co.chain;
+  validity = co.validity;
+  report.chain = co.certificates;
+  report.fetched_urls = co.fetched_urls;
+
+  if (signer_entry->signer_check.id.empty()) {
+    signer_entry->signer_check =
+        detail::check_signer(signer_entry->cert.get(), impl_->options.signer_domains);
+  }
+  signer = signer_entry->signer_check;
+
+  impl_->check_payload(parsed.content, report, payload, nonce, timestamp);
+  return finish();
+}
+
+}  // namespace hciattest::attest

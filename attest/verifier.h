@@ -1,0 +1,107 @@
+// Verification of an IMDS attested document: envelope, PKCS#7 SignedData structure, signature,
+// certificate chain, validity at a given time, signer name and key usage, and the payload.
+//
+// Every check runs that can run, so a report shows all findings, not only the first; the
+// verdict is the first failing check in the order listed in `kCheckOrder`.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attest/envelope.h"
+#include "attest/error.h"
+#include "attest/payload.h"
+#include "attest/trust_store.h"
+
+namespace hciattest::attest {
+
+enum class CheckStatus { kPass, kFail, kSkip };
+std::string_view status_id(CheckStatus status);  // "pass", "fail", "skip"
+
+struct CheckResult {
+  std::string id;       // stable: envelope, structure, signature, chain, validity, signer, ...
+  std::string title;    // for people
+  CheckStatus status = CheckStatus::kSkip;
+  ErrorCode code = ErrorCode::kOk;
+  std::string message;  // what was found; on failure, what to do
+};
+
+struct CertificateSummary {
+  std::string subject;
+  std::string issuer;
+  std::string serial_hex;
+  std::string sha256_hex;
+  std::string not_before;   // ISO 8601 UTC
+  std::string not_after;
+  std::vector<std::string> dns_names;
+  std::vector<std::string> ca_issuers_urls;  // AIA "CA Issuers"
+  std::string origin;       // "embedded", "bundled", "fetched", a --ca-file path, ...
+};
+
+// Fetches the certificate at an AIA "CA Issuers" URL (DER or PEM bytes). The implementation
+// owns the network policy (host allow-list, size cap, redirects); an empty `error` means success.
+struct FetchedIssuer {
+  std::string bytes;
+  std::string error;
+};
+using IssuerFetcher = std::function<FetchedIssuer(const std::string& url)>;
+
+struct VerifyOptions {
+  std::int64_t time = 0;                       // verification time, Unix seconds (UTC)
+  std::vector<std::string> signer_domains;     // empty: every cloud's metadata host
+  std::optional<std::string> expected_nonce;   // the nonce the caller sent
+  std::int64_t timestamp_skew_seconds = 300;   // tolerance around createdOn/expiresOn
+  std::size_t max_document_bytes = kDefaultMaxDocumentBytes;
+  bool cache = true;                           // cache decoded signer certificates and chains
+  IssuerFetcher fetch_issuer;                  // empty: never touch the network
+  int max_issuer_fetches = 3;
+};
+
+struct VerificationReport {
+  bool verified = false;
+  ErrorCode code = ErrorCode::kOk;   // the first failing check's code
+  std::string message;               // the first failing check's message
+  std::vector<CheckResult> checks;   // in kCheckOrder
+  std::string input_form;            // json, base64, der
+  std::optional<CertificateSummary> signer;
+  std::vector<CertificateSummary> chain;  // signer first, up to the anchor as far as built
+  std::optional<Payload> payload;         // present when the content parsed (even if untrusted)
+  std::vector<std::string> fetched_urls;  // AIA addresses fetched for this verdict
+};
+
+inline constexpr const char* kCheckOrder[] = {"envelope",  "structure", "signature",
+                                              "chain",     "validity",  "signer",
+                                              "payload",   "nonce",     "timestamp"};
+
+struct VerifierStats {
+  std::uint64_t documents = 0;
+  std::uint64_t certificate_cache_hits = 0;
+  std::uint64_t certificate_decodes = 0;
+  std::uint64_t chain_builds = 0;
+};
+
+// Not thread-safe: use one Verifier per thread (they may share the TrustStore).
+class Verifier {
+ public:
+  Verifier(std::shared_ptr<const TrustStore> trust, VerifyOptions options);
+  ~Verifier();
+  Verifier(const Verifier&) = delete;
+  Verifier& operator=(const Verifier&) = delete;
+
+  VerificationReport verify(std::string_view document);
+
+  const VerifyOptions& options() const;
+  void set_expected_nonce(std::optional<std::string> nonce);
+  VerifierStats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hciattest::attest

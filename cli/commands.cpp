@@ -1,0 +1,51 @@
+#include "cli/commands.h"
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/exit_codes.h"
+#include "cli/terminal.h"
+#include "cli/verify_command.h"
+
+#ifndef HCIATTEST_VERSION
+#define HCIATTEST_VERSION "0.0.0"
+#endif
+
+namespace hciattest::cli {
+int run_main(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream& err) {
+  CLI::App app{"hciattest: verify the IMDS attested document of an Azure / Azure Stack HCI VM "
+               "and diagnose Windows activation",
+               "hciattest"};
+  app.set_version_flag("--version", std::string("hciattest ") + HCIATTEST_VERSION);
+  app.require_subcommand(1);
+  VerifyCommandOptions verify;
+  CLI::App* verify_cmd = add_verify_command(app, verify);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return kExitOk;
+  } catch (const CLI::CallForVersion&) {
+    out << app.version() << "\n";
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    err << "hciattest: " << e.what() << "\nRun 'hciattest --help' for usage.\n";
+    return kExitUsage;
+  }
+  CommandIo io{in, out, err,
+               [] {
+                 return static_cast<std::int64_t>(
+                     std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count());
+               },
+               &out == &std::cout && stdout_is_terminal() && std::getenv("NO_COLOR") == nullptr};
+  if (verify_cmd->parsed()) return run_verify(verify, io);
+  err << "hciattest: no command given\n";
+  return kExitUsage;
+}
+
+}  // namespace hciattest::cli

@@ -1,0 +1,13 @@
+// The program's exit codes: an interface for scripts and pipelines (docs/exit-codes.md).
+#pragma once
+
+namespace hciattest::cli {
+
+enum ExitCode : int {
+  kExitOk = 0,        // verified / healthy
+  kExitFailed = 1,    // the document (or any document of a batch) was rejected
+  kExitUsage = 2,     // bad arguments or unreadable input: nothing was verified
+  kExitInternal = 4,  // a bug or an unexpected exception
+};
+
+}  // namespace hciattest::cli

@@ -1,0 +1,195 @@
+#include "cli/verify_command.h"
+
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "attest/signer_policy.h"
+#include "attest/verifier.h"
+#include "cli/exit_codes.h"
+#include "cli/time_arg.h"
+#include "cli/verify_render.h"
+
+namespace hciattest::cli {
+namespace {
+
+struct UsageError {
+  std::string message;
+};
+
+std::string read_all(std::istream& in) {
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string read_file(const std::string& path, const char* what) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) {
+    throw UsageError{std::string("cannot open ") + what + " \"" + path +
+                     "\": check the path and that you may read it"};
+  }
+  return read_all(f);
+}
+
+std::shared_ptr<attest::TrustStore> build_trust(const VerifyCommandOptions& o) {
+  auto trust = std::make_shared<attest::TrustStore>();
+  if (!o.no_bundled) trust->add_bundled();
+  for (const auto& f : o.ca_files) {
+    auto st = trust->add_anchors_pem(read_file(f, "--ca-file"), f);
+    if (!st.ok) throw UsageError{"--ca-file: " + st.message};
+  }
+  for (const auto& f : o.intermediate_files) {
+    auto st = trust->add_intermediates_pem(read_file(f, "--intermediates-file"), f);
+    if (!st.ok) throw UsageError{"--intermediates-file: " + st.message};
+  }
+  if (o.system_store) {
+    auto st = trust->add_system_store();
+    if (!st.ok) throw UsageError{"--system-store: " + st.message};
+  }
+  if (trust->anchor_count() == 0 && !o.system_store) {
+    throw UsageError{"no trust anchor: --no-bundled-anchors needs --ca-file or --system-store"};
+  }
+  return trust;
+}
+
+attest::VerifyOptions build_options(const VerifyCommandOptions& o, CommandIo& io) {
+  attest::VerifyOptions v;
+  v.time = io.now();
+  if (o.at) {
+    auto t = parse_time_arg(*o.at);
+    if (!t) {
+      throw UsageError{"--at \"" + *o.at +
+                       "\" is not a time: use 2026-11-23T18:00:00Z (UTC), @<unix seconds> or "
+                       "the IMDS form \"11/23/26 18:00:00 -0000\""};
+    }
+    v.time = *t;
+  }
+  if (!o.signer_domains.empty()) {
+    for (const auto& d : o.signer_domains) {
+      if (!attest::name_within_domain(d, d)) {
+        throw UsageError{"--signer-domain \"" + d +
+                         "\" is not a DNS name (letters, digits, '-', '.'; no wildcard)"};
+      }
+    }
+    v.signer_domains = o.signer_domains;
+  } else {
+    auto domains = attest::signer_domains_for_cloud(o.cloud);
+    if (!domains) {
+      throw UsageError{"--cloud \"" + o.cloud + "\" is unknown: use public, usgov, china or germany"};
+    }
+    v.signer_domains = *domains;
+  }
+  v.expected_nonce = o.nonce;
+  v.timestamp_skew_seconds = o.skew_seconds;
+  v.max_document_bytes = o.max_bytes;
+  v.cache = !o.no_cache;
+  return v;
+}
+
+int run_single(attest::Verifier& verifier, const VerifyCommandOptions& o, CommandIo& io) {
+  std::string doc = o.input == "-" ? read_all(io.in) : read_file(o.input, "the document");
+  attest::VerificationReport report = verifier.verify(doc);
+  if (o.output == "json") {
+    io.out << report_to_json(report, verifier.options().time).dump(2) << "\n";
+  } else {
+    io.out << report_to_text(report, verifier.options().time, io.color);
+  }
+  return report.verified ? kExitOk : kExitFailed;
+}
+
+// One document per line: the IMDS JSON body (optionally with "expected_nonce" added by the
+// relying party) or a bare base64 signature. Blank lines are skipped.
+int run_batch(attest::Verifier& verifier, const VerifyCommandOptions& o, CommandIo& io) {
+  std::ifstream file;
+  std::istream* in = &io.in;
+  if (*o.batch != "-") {
+    file.open(*o.batch, std::ios::binary);
+    if (!file) throw UsageError{"cannot open --batch file \"" + *o.batch + "\""};
+    in = &file;
+  }
+  std::size_t line_no = 0, verified = 0, rejected = 0;
+  std::string line;
+  while (std::getline(*in, line)) {
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    std::optional<std::string> nonce = o.nonce;
+    if (line.front() == '{') {
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_object()) {
+        if (auto it = j.find("expected_nonce"); it != j.end() && it->is_string()) {
+          nonce = it->get<std::string>();
+        }
+      }
+    }
+    verifier.set_expected_nonce(nonce);
+    attest::VerificationReport report = verifier.verify(line);
+    (report.verified ? verified : rejected)++;
+    if (o.output == "json") {
+      io.out << batch_line_json(line_no, report).dump() << "\n";
+    } else {
+      io.out << batch_line_text(line_no, report) << "\n";
+    }
+  }
+  io.err << verified << " verified, " << rejected << " rejected\n";
+  return rejected == 0 ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+CLI::App* add_verify_command(CLI::App& app, VerifyCommandOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "verify",
+      "Verify an IMDS attested document: PKCS#7 signature, certificate chain, signer, validity, "
+      "nonce and timeStamp");
+  cmd->add_option("document", o.input,
+                  "The IMDS response body, a bare base64 signature, or DER; '-' reads stdin")
+      ->capture_default_str();
+  cmd->add_option("--batch", o.batch,
+                  "Verify one document per line (JSON lines) from FILE or '-'; a line may add "
+                  "\"expected_nonce\"")
+      ->type_name("FILE");
+  cmd->add_option("--ca-file", o.ca_files,
+                  "PEM certificates to trust as anchors, in addition to the bundled ones")
+      ->type_name("PEM");
+  cmd->add_option("--intermediates-file", o.intermediate_files,
+                  "PEM certificates to use as untrusted intermediates")
+      ->type_name("PEM");
+  cmd->add_flag("--system-store", o.system_store, "Also trust the OS certificate store");
+  cmd->add_flag("--no-bundled-anchors", o.no_bundled,
+                "Do not trust the bundled Microsoft/DigiCert CAs (use with --ca-file)");
+  cmd->add_option("--cloud", o.cloud, "Accept only this cloud's signer")
+      ->check(CLI::IsMember({"public", "usgov", "china", "germany"}));
+  cmd->add_option("--signer-domain", o.signer_domains,
+                  "Accept signers named D or *.D (replaces the cloud list; repeatable)")
+      ->type_name("D");
+  cmd->add_option("--at", o.at,
+                  "Verify as of TIME (2026-11-23T18:00:00Z, @unix, or IMDS form) instead of now")
+      ->type_name("TIME");
+  cmd->add_option("--nonce", o.nonce, "The nonce sent with the request; must match the payload");
+  cmd->add_option("--skew", o.skew_seconds, "Seconds of clock skew allowed around timeStamp")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400));
+  cmd->add_option("--max-bytes", o.max_bytes, "Largest document accepted")
+      ->capture_default_str()
+      ->check(CLI::Range(1024, 16 * 1024 * 1024));
+  cmd->add_option("--output,-o", o.output, "Output format")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_flag("--no-cache", o.no_cache, "Do not cache signer certificates (for comparison)");
+  return cmd;
+}
+
+int run_verify(const VerifyCommandOptions& o, CommandIo& io) {
+  try {
+    auto trust = build_trust(o);
+    attest::Verifier verifier(trust, build_options(o, io));
+    return o.batch ? run_batch(verifier, o, io) : run_single(verifier, o, io);
+  } catch (const UsageError& e) {
+    io.err << "hciattest verify: " << e.message << "\n";
+    return kExitUsage;
+  }
+}
+
+}  // namespace hciattest::cli

@@ -1,0 +1,48 @@
+// `hciattest verify`: options, wiring and execution.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace hciattest::cli {
+
+struct VerifyCommandOptions {
+  std::string input = "-";                 // file path, or "-" for standard input
+  std::optional<std::string> batch;        // JSON-lines file, or "-"
+  std::vector<std::string> ca_files;
+  std::vector<std::string> intermediate_files;
+  bool system_store = false;
+  bool no_bundled = false;
+  std::string cloud;                       // empty = every cloud
+  std::vector<std::string> signer_domains;
+  std::optional<std::string> at;
+  std::optional<std::string> nonce;
+  std::int64_t skew_seconds = 300;
+  std::size_t max_bytes = 64 * 1024;
+  std::string output = "text";
+  bool no_cache = false;
+};
+
+struct CommandIo {
+  std::istream& in;
+  std::ostream& out;
+  std::ostream& err;
+  std::function<std::int64_t()> now;   // the clock, injected
+  bool color = false;
+};
+
+// Registers the subcommand's options on `app`.
+CLI::App* add_verify_command(CLI::App& app, VerifyCommandOptions& options);
+
+// Runs it; returns an ExitCode.
+int run_verify(const VerifyCommandOptions& options, CommandIo& io);
+
+}  // namespace hciattest::cli

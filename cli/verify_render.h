@@ -1,0 +1,27 @@
+// Renderers for verification reports: pure functions, tested on every OS.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "attest/verifier.h"
+
+namespace hciattest::cli {
+
+inline constexpr const char* kVerifySchema = "hciattest.verify/1";
+
+nlohmann::json report_to_json(const attest::VerificationReport& report, std::int64_t time);
+
+// Aligned text for people; `color` adds ANSI colours (only on a TTY).
+std::string report_to_text(const attest::VerificationReport& report, std::int64_t time,
+                           bool color);
+
+// One line per batch document.
+nlohmann::json batch_line_json(std::size_t line, const attest::VerificationReport& report);
+std::string batch_line_text(std::size_t line, const attest::VerificationReport& report);
+
+std::string iso8601(std::int64_t t);
+
+}  // namespace hciattest::cli

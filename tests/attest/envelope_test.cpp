@@ -1,0 +1,63 @@
+#include "attest/envelope.h"
+
+#include <gtest/gtest.h>
+
+namespace hciattest::attest {
+namespace {
+
+TEST(Envelope, ReadsTheImdsJsonBody) {
+  auto r = decode_envelope(R"({"encoding":"pkcs7","signature":"MIIBAgM="})");
+  EXPECT_EQ(r.code, ErrorCode::kOk) << r.message;
+  EXPECT_EQ(r.form, "json");
+  EXPECT_EQ(r.der, (std::vector<unsigned char>{0x30, 0x82, 0x01, 0x02, 0x03}));
+}
+
+TEST(Envelope, ReadsABareBase64SignatureWithLineBreaks) {
+  auto r = decode_envelope("  MIIB\nAgM=\n");
+  EXPECT_EQ(r.code, ErrorCode::kOk) << r.message;
+  EXPECT_EQ(r.form, "base64");
+  EXPECT_EQ(r.der.size(), 5u);
+}
+
+TEST(Envelope, PassesDerThrough) {
+  std::string der("\x30\x03\x02\x01\x01", 5);
+  auto r = decode_envelope(der);
+  EXPECT_EQ(r.code, ErrorCode::kOk);
+  EXPECT_EQ(r.form, "der");
+}
+
+struct Bad {
+  const char* name;
+  std::string input;
+  ErrorCode code;
+};
+
+class EnvelopeRejects : public ::testing::TestWithParam<Bad> {};
+
+TEST_P(EnvelopeRejects, WithItsOwnCode) {
+  auto r = decode_envelope(GetParam().input, 1024);
+  EXPECT_EQ(r.code, GetParam().code) << r.message;
+  EXPECT_FALSE(r.message.empty());
+  EXPECT_TRUE(r.der.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, EnvelopeRejects,
+    ::testing::Values(
+        Bad{"empty", "", ErrorCode::kEnvelopeEmpty},
+        Bad{"blank", " \n\t ", ErrorCode::kEnvelopeEmpty},
+        Bad{"oversized", std::string(1025, 'A'), ErrorCode::kEnvelopeTooLarge},
+        Bad{"broken_json", R"({"encoding":"pkcs7",)", ErrorCode::kEnvelopeNotJson},
+        Bad{"wrong_encoding", R"({"encoding":"cms","signature":"MIIB"})",
+            ErrorCode::kEnvelopeBadEncoding},
+        Bad{"no_encoding", R"({"signature":"MIIB"})", ErrorCode::kEnvelopeBadEncoding},
+        Bad{"numeric_signature", R"({"encoding":"pkcs7","signature":5})",
+            ErrorCode::kEnvelopeMissingSignature},
+        Bad{"bad_base64_char", R"({"encoding":"pkcs7","signature":"MI!B"})",
+            ErrorCode::kEnvelopeBadBase64},
+        Bad{"data_after_padding", "MIIBAgM=QUFB", ErrorCode::kEnvelopeBadBase64},
+        Bad{"bare_garbage", "not a document", ErrorCode::kEnvelopeBadBase64}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace hciattest::attest

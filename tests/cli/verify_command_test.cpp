@@ -1,0 +1,168 @@
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/time_arg.h"
+#include "tests/support/test_pki.h"
+
+namespace hciattest::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Result run(std::vector<std::string> args, const std::string& stdin_text = "") {
+  args.insert(args.begin(), "hciattest");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  std::istringstream in(stdin_text);
+  std::ostringstream out, err;
+  int code = run_main(static_cast<int>(argv.size()), argv.data(), in, out, err);
+  return {code, out.str(), err.str()};
+}
+
+class VerifyCommand : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    pki_ = new testing::Hierarchy(testing::make_hierarchy());
+    dir_ = fs::temp_directory_path() / ("hciattest-cli-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    write("root.pem", pki_->root.pem());
+    write("inter.pem", pki_->intermediate.pem());
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(dir_);
+    delete pki_;
+  }
+  static std::string write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+    return (dir_ / name).string();
+  }
+  static std::string doc(const std::string& nonce) {
+    testing::SignSpec s;
+    s.extra_certs = {&pki_->intermediate};
+    return testing::envelope(testing::sign(testing::payload(nonce), pki_->leaf, s));
+  }
+  static std::string at() { return "@" + std::to_string(testing::kTestNow); }
+  static std::string root() { return (dir_ / "root.pem").string(); }
+
+  static testing::Hierarchy* pki_;
+  static fs::path dir_;
+};
+
+testing::Hierarchy* VerifyCommand::pki_ = nullptr;
+fs::path VerifyCommand::dir_;
+
+TEST_F(VerifyCommand, VerifiesFromStdinAndExitsZero) {
+  Result r = run({"verify", "--ca-file", root(), "--at", at(), "--nonce", "42"}, doc("42"));
+  EXPECT_EQ(r.code, kExitOk) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("VERIFIED", 0), 0u) << r.out;
+}
+
+TEST_F(VerifyCommand, RejectsANonceMismatchWithExitOneAndSaysWhy) {
+  Result r = run({"verify", "--ca-file", root(), "--at", at(), "--nonce", "43"}, doc("42"));
+  EXPECT_EQ(r.code, kExitFailed);
+  EXPECT_NE(r.out.find("nonce_mismatch"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("cache"), std::string::npos);
+}
+
+TEST_F(VerifyCommand, JsonOutputCarriesTheSchemaAndEveryCheck) {
+  std::string path = write("doc.json", doc("7"));
+  Result r = run({"verify", path, "--ca-file", root(), "--at", at(), "-o", "json"});
+  ASSERT_EQ(r.code, kExitOk) << r.out << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["schema"], "hciattest.verify/1");
+  EXPECT_EQ(j["verified"], true);
+  EXPECT_EQ(j["checks"].size(), 9u);
+  EXPECT_EQ(j["payload"]["nonce"], "7");
+  EXPECT_EQ(j["chain"].size(), 3u);
+  EXPECT_EQ(j["verification_time"], "2026-06-01T12:00:00Z");
+}
+
+TEST_F(VerifyCommand, WithoutTheTestRootTheBundledAnchorsRejectIt) {
+  Result r = run({"verify", "--at", at()}, doc("1"));
+  EXPECT_EQ(r.code, kExitFailed);
+  EXPECT_NE(r.out.find("chain_issuer_missing"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("http://pki.test.invalid/root.crt"), std::string::npos) << r.out;
+}
+
+TEST_F(VerifyCommand, BatchVerifiesEachLineAndCountsRejections) {
+  std::string lines = doc("1") + "\n\n" + doc("2") + "\n" + "garbage\n";
+  Result r = run({"verify", "--batch", "-", "--ca-file", root(), "--at", at(), "-o", "json"}, lines);
+  EXPECT_EQ(r.code, kExitFailed);
+  std::istringstream out(r.out);
+  std::string line;
+  std::vector<nlohmann::json> results;
+  while (std::getline(out, line)) results.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0]["verified"], true);
+  EXPECT_EQ(results[1]["line"], 3);
+  EXPECT_EQ(results[2]["code"], "envelope_bad_base64");
+  EXPECT_NE(r.err.find("2 verified, 1 rejected"), std::string::npos) << r.err;
+}
+
+TEST_F(VerifyCommand, BatchLineMayCarryItsExpectedNonce) {
+  auto line = nlohmann::json::parse(doc("5"));
+  line["expected_nonce"] = "6";
+  Result r = run({"verify", "--batch", "-", "--ca-file", root(), "--at", at()}, line.dump() + "\n");
+  EXPECT_EQ(r.code, kExitFailed);
+  EXPECT_NE(r.out.find("nonce_mismatch"), std::string::npos) << r.out;
+}
+
+TEST_F(VerifyCommand, UsageErrorsExitTwoAndNameTheProblem) {
+  Result missing = run({"verify", "/nonexistent/doc.json"});
+  EXPECT_EQ(missing.code, kExitUsage);
+  EXPECT_NE(missing.err.find("/nonexistent/doc.json"), std::string::npos);
+  Result bad_ca = run({"verify", "--ca-file", write("empty.pem", "nothing here")}, doc("1"));
+  EXPECT_EQ(bad_ca.code, kExitUsage);
+  EXPECT_NE(bad_ca.err.find("no PEM certificate"), std::string::npos) << bad_ca.err;
+  Result bad_at = run({"verify", "--at", "yesterday"}, doc("1"));
+  EXPECT_EQ(bad_at.code, kExitUsage);
+  EXPECT_NE(bad_at.err.find("--at"), std::string::npos);
+  Result bad_cloud = run({"verify", "--cloud", "mars"}, doc("1"));
+  EXPECT_EQ(bad_cloud.code, kExitUsage);
+  Result bad_domain = run({"verify", "--signer-domain", "evil domain"}, doc("1"));
+  EXPECT_EQ(bad_domain.code, kExitUsage);
+  Result no_cmd = run({});
+  EXPECT_EQ(no_cmd.code, kExitUsage);
+}
+
+TEST_F(VerifyCommand, SignerDomainReplacesTheCloudList) {
+  Result r = run({"verify", "--ca-file", root(), "--at", at(), "--signer-domain", "hci.contoso.test"},
+              doc("1"));
+  EXPECT_EQ(r.code, kExitFailed);
+  EXPECT_NE(r.out.find("signer_name_mismatch"), std::string::npos) << r.out;
+}
+
+TEST_F(VerifyCommand, HelpAndVersionExitZero) {
+  Result help = run({"verify", "--help"});
+  EXPECT_EQ(help.code, kExitOk);
+  EXPECT_NE(help.out.find("--signer-domain"), std::string::npos) << help.out;
+  Result version = run({"--version"});
+  EXPECT_EQ(version.code, kExitOk);
+  EXPECT_EQ(version.out.rfind("hciattest ", 0), 0u);
+}
+
+TEST(TimeArg, AcceptsIsoUnixAndImdsForms) {
+  EXPECT_EQ(parse_time_arg("2018-11-20T22:07:39Z"), 1542751659);
+  EXPECT_EQ(parse_time_arg("@1542751659"), 1542751659);
+  EXPECT_EQ(parse_time_arg("11/20/18 22:07:39 -0000"), 1542751659);
+  EXPECT_FALSE(parse_time_arg("2018-11-20").has_value());
+  EXPECT_FALSE(parse_time_arg("@").has_value());
+  EXPECT_FALSE(parse_time_arg("@12x").has_value());
+}
+
+}  // namespace
+}  // namespace hciattest::cli
