@@ -10,6 +10,7 @@
 #include "attest/signer_policy.h"
 #include "attest/verifier.h"
 #include "cli/exit_codes.h"
+#include "imds/aia_fetcher.h"
 #include "cli/time_arg.h"
 #include "cli/verify_render.h"
 
@@ -85,6 +86,21 @@ attest::VerifyOptions build_options(const VerifyCommandOptions& o, CommandIo& io
   v.timestamp_skew_seconds = o.skew_seconds;
   v.max_document_bytes = o.max_bytes;
   v.cache = !o.no_cache;
+  if (o.fetch_intermediates) {
+    imds::AiaFetchPolicy policy;
+    for (const auto& h : o.aia_allow_hosts) {
+      if (h.empty() || h.find_first_of(" /\\@?#") != std::string::npos) {
+        throw UsageError{"--aia-allow-host \"" + h + "\" is not a host or host:port"};
+      }
+      policy.allowed_hosts.push_back(h);
+    }
+    v.fetch_issuer = [policy](const std::string& url) {
+      imds::AiaFetchResult r = imds::fetch_aia(url, policy);
+      return attest::FetchedIssuer{std::move(r.bytes), std::move(r.error)};
+    };
+  } else if (!o.aia_allow_hosts.empty()) {
+    throw UsageError{"--aia-allow-host has no effect without --fetch-intermediates"};
+  }
   return v;
 }
 
@@ -177,6 +193,12 @@ CLI::App* add_verify_command(CLI::App& app, VerifyCommandOptions& o) {
   cmd->add_option("--output,-o", o.output, "Output format")
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_flag("--fetch-intermediates", o.fetch_intermediates,
+                "Fetch a missing issuer from the certificate's AIA address (allow-listed hosts "
+                "only; off by default: the tool never touches the network unless asked)");
+  cmd->add_option("--aia-allow-host", o.aia_allow_hosts,
+                  "Also allow AIA fetches from HOST or HOST:PORT (repeatable)")
+      ->type_name("HOST");
   cmd->add_flag("--no-cache", o.no_cache, "Do not cache signer certificates (for comparison)");
   return cmd;
 }

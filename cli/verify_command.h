@@ -29,6 +29,8 @@ struct VerifyCommandOptions {
   std::size_t max_bytes = 64 * 1024;
   std::string output = "text";
   bool no_cache = false;
+  bool fetch_intermediates = false;
+  std::vector<std::string> aia_allow_hosts;
 };
 
 struct CommandIo {

@@ -135,6 +135,11 @@ TEST_F(VerifyCommand, UsageErrorsExitTwoAndNameTheProblem) {
   EXPECT_EQ(bad_cloud.code, kExitUsage);
   Result bad_domain = run({"verify", "--signer-domain", "evil domain"}, doc("1"));
   EXPECT_EQ(bad_domain.code, kExitUsage);
+  Result lonely_allow = run({"verify", "--aia-allow-host", "127.0.0.1"}, doc("1"));
+  EXPECT_EQ(lonely_allow.code, kExitUsage);
+  EXPECT_NE(lonely_allow.err.find("--fetch-intermediates"), std::string::npos);
+  Result bad_host = run({"verify", "--fetch-intermediates", "--aia-allow-host", "a/b"}, doc("1"));
+  EXPECT_EQ(bad_host.code, kExitUsage);
   Result no_cmd = run({});
   EXPECT_EQ(no_cmd.code, kExitUsage);
 }

@@ -1,0 +1,33 @@
+// A tiny HTTP server on 127.0.0.1 for tests (cpprestsdk http_listener), answering by path from a
+// table. Binds a free port; stops on destruction.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace hciattest::testing {
+
+struct CannedResponse {
+  int status = 200;
+  std::string body;
+  std::map<std::string, std::string> headers;
+};
+
+class LoopbackServer {
+ public:
+  using Handler = std::function<CannedResponse(const std::string& path)>;
+  explicit LoopbackServer(Handler handler);
+  ~LoopbackServer();
+  int port() const { return port_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int requests() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  int port_ = 0;
+};
+
+}  // namespace hciattest::testing
