@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "attest/error.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/time_arg.h"
@@ -158,6 +159,17 @@ TEST_F(VerifyCommand, HelpAndVersionExitZero) {
   Result version = run({"--version"});
   EXPECT_EQ(version.code, kExitOk);
   EXPECT_EQ(version.out.rfind("hciattest ", 0), 0u);
+}
+
+TEST(Docs, ExitCodesPageListsEveryErrorCode) {
+  std::ifstream f(std::string(HCIATTEST_SOURCE_DIR) + "/docs/exit-codes.md");
+  std::stringstream page;
+  page << f.rdbuf();
+  ASSERT_FALSE(page.str().empty());
+  for (int c = 0; c <= static_cast<int>(attest::ErrorCode::kIssuerFetchFailed); ++c) {
+    std::string id(attest::error_id(static_cast<attest::ErrorCode>(c)));
+    EXPECT_NE(page.str().find("`" + id + "`"), std::string::npos) << id << " is not documented";
+  }
 }
 
 TEST(TimeArg, AcceptsIsoUnixAndImdsForms) {
