@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/exit_codes.h"
+#include "cli/imds_commands.h"
 #include "cli/terminal.h"
 #include "cli/verify_command.h"
 
@@ -23,6 +24,13 @@ int run_main(int argc, char** argv, std::istream& in, std::ostream& out, std::os
   app.require_subcommand(1);
   VerifyCommandOptions verify;
   CLI::App* verify_cmd = add_verify_command(app, verify);
+  FetchCommandOptions fetch;
+  CLI::App* fetch_cmd = add_fetch_command(app, fetch);
+  FetchCommandOptions attest_fetch;
+  VerifyCommandOptions attest_verify;
+  CLI::App* attest_cmd = add_attest_command(app, attest_fetch, attest_verify);
+  EmulateCommandOptions emulate;
+  CLI::App* emulate_cmd = add_emulate_command(app, emulate);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -44,6 +52,9 @@ int run_main(int argc, char** argv, std::istream& in, std::ostream& out, std::os
                },
                &out == &std::cout && stdout_is_terminal() && std::getenv("NO_COLOR") == nullptr};
   if (verify_cmd->parsed()) return run_verify(verify, io);
+  if (fetch_cmd->parsed()) return run_fetch(fetch, io);
+  if (attest_cmd->parsed()) return run_attest(attest_fetch, attest_verify, io);
+  if (emulate_cmd->parsed()) return run_emulate(emulate, io);
   err << "hciattest: no command given\n";
   return kExitUsage;
 }

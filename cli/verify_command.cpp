@@ -12,14 +12,11 @@
 #include "cli/exit_codes.h"
 #include "imds/aia_fetcher.h"
 #include "cli/time_arg.h"
+#include "cli/usage_error.h"
 #include "cli/verify_render.h"
 
 namespace hciattest::cli {
 namespace {
-
-struct UsageError {
-  std::string message;
-};
 
 std::string read_all(std::istream& in) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -33,6 +30,8 @@ std::string read_file(const std::string& path, const char* what) {
   }
   return read_all(f);
 }
+
+}  // namespace
 
 std::shared_ptr<attest::TrustStore> build_trust(const VerifyCommandOptions& o) {
   auto trust = std::make_shared<attest::TrustStore>();
@@ -104,6 +103,8 @@ attest::VerifyOptions build_options(const VerifyCommandOptions& o, CommandIo& io
   return v;
 }
 
+namespace {
+
 int run_single(attest::Verifier& verifier, const VerifyCommandOptions& o, CommandIo& io) {
   std::string doc = o.input == "-" ? read_all(io.in) : read_file(o.input, "the document");
   attest::VerificationReport report = verifier.verify(doc);
@@ -154,18 +155,7 @@ int run_batch(attest::Verifier& verifier, const VerifyCommandOptions& o, Command
 
 }  // namespace
 
-CLI::App* add_verify_command(CLI::App& app, VerifyCommandOptions& o) {
-  CLI::App* cmd = app.add_subcommand(
-      "verify",
-      "Verify an IMDS attested document: PKCS#7 signature, certificate chain, signer, validity, "
-      "nonce and timeStamp");
-  cmd->add_option("document", o.input,
-                  "The IMDS response body, a bare base64 signature, or DER; '-' reads stdin")
-      ->capture_default_str();
-  cmd->add_option("--batch", o.batch,
-                  "Verify one document per line (JSON lines) from FILE or '-'; a line may add "
-                  "\"expected_nonce\"")
-      ->type_name("FILE");
+void add_verification_options(CLI::App* cmd, VerifyCommandOptions& o) {
   cmd->add_option("--ca-file", o.ca_files,
                   "PEM certificates to trust as anchors, in addition to the bundled ones")
       ->type_name("PEM");
@@ -183,7 +173,6 @@ CLI::App* add_verify_command(CLI::App& app, VerifyCommandOptions& o) {
   cmd->add_option("--at", o.at,
                   "Verify as of TIME (2026-11-23T18:00:00Z, @unix, or IMDS form) instead of now")
       ->type_name("TIME");
-  cmd->add_option("--nonce", o.nonce, "The nonce sent with the request; must match the payload");
   cmd->add_option("--skew", o.skew_seconds, "Seconds of clock skew allowed around timeStamp")
       ->capture_default_str()
       ->check(CLI::Range(0, 86400));
@@ -200,6 +189,22 @@ CLI::App* add_verify_command(CLI::App& app, VerifyCommandOptions& o) {
                   "Also allow AIA fetches from HOST or HOST:PORT (repeatable)")
       ->type_name("HOST");
   cmd->add_flag("--no-cache", o.no_cache, "Do not cache signer certificates (for comparison)");
+}
+
+CLI::App* add_verify_command(CLI::App& app, VerifyCommandOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "verify",
+      "Verify an IMDS attested document: PKCS#7 signature, certificate chain, signer, validity, "
+      "nonce and timeStamp");
+  cmd->add_option("document", o.input,
+                  "The IMDS response body, a bare base64 signature, or DER; '-' reads stdin")
+      ->capture_default_str();
+  cmd->add_option("--batch", o.batch,
+                  "Verify one document per line (JSON lines) from FILE or '-'; a line may add "
+                  "\"expected_nonce\"")
+      ->type_name("FILE");
+  cmd->add_option("--nonce", o.nonce, "The nonce sent with the request; must match the payload");
+  add_verification_options(cmd, o);
   return cmd;
 }
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,11 @@
 namespace CLI {
 class App;
 }
+
+namespace hciattest::attest {
+class TrustStore;
+struct VerifyOptions;
+}  // namespace hciattest::attest
 
 namespace hciattest::cli {
 
@@ -40,6 +46,16 @@ struct CommandIo {
   std::function<std::int64_t()> now;   // the clock, injected
   bool color = false;
 };
+
+// Registers the trust, signer, time and output options shared by `verify` and `attest`.
+void add_verification_options(CLI::App* cmd, VerifyCommandOptions& options);
+
+// The trust store the options describe. Throws UsageError (cli/usage_error.h).
+std::shared_ptr<attest::TrustStore> build_trust(const VerifyCommandOptions& options);
+
+// The verifier options the command line describes, at the injected clock's time. Throws
+// UsageError.
+attest::VerifyOptions build_options(const VerifyCommandOptions& options, CommandIo& io);
 
 // Registers the subcommand's options on `app`.
 CLI::App* add_verify_command(CLI::App& app, VerifyCommandOptions& options);

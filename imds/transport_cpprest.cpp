@@ -1,0 +1,89 @@
+#include <cpprest/http_client.h>
+
+#include <algorithm>
+#include <cctype>
+#include <system_error>
+
+#include "imds/transport.h"
+
+namespace hciattest::imds {
+namespace {
+
+using namespace web::http;
+
+TransportError classify(const std::error_code& ec) {
+  // cpprestsdk's what() text varies by platform and version: classify on the error code
+  // (FACTS.md: 110 timeout, 113/111 unreachable/refused).
+  switch (ec.value()) {
+    case 0: return TransportError::kOther;
+    case ETIMEDOUT: return TransportError::kTimeout;
+    case ECONNREFUSED:
+    case EHOSTUNREACH:
+    case ENETUNREACH: return TransportError::kRefused;
+    case ECONNRESET:
+    case EPIPE:
+    case ECONNABORTED: return TransportError::kReset;
+    default: break;
+  }
+  if (ec == std::errc::timed_out) return TransportError::kTimeout;
+  return TransportError::kOther;
+}
+
+class CpprestTransport : public Transport {
+ public:
+  HttpResponse get(const std::string& url, const std::map<std::string, std::string>& headers,
+                   std::chrono::milliseconds timeout, std::size_t max_body,
+                   Cancellation& cancel) override {
+    HttpResponse out;
+    pplx::cancellation_token_source cts;
+    cancel.on_cancel([cts]() mutable { cts.cancel(); });
+    try {
+      client::http_client_config config;
+      config.set_timeout(std::max(timeout, std::chrono::milliseconds(1)));
+      config.set_proxy(web::web_proxy(web::web_proxy::disabled));
+      config.set_max_redirects(0);
+      client::http_client client(utility::conversions::to_string_t(url), config);
+      http_request request(methods::GET);
+      for (const auto& [k, v] : headers) {
+        request.headers().add(utility::conversions::to_string_t(k),
+                              utility::conversions::to_string_t(v));
+      }
+      http_response response = client.request(request, cts.get_token()).get();
+      out.status = response.status_code();
+      for (const auto& [k, v] : response.headers()) {
+        std::string name = utility::conversions::to_utf8string(k);
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        out.headers[name] = utility::conversions::to_utf8string(v);
+      }
+      concurrency::streams::container_buffer<std::string> sink;
+      const size_t got = response.body().read(sink, max_body + 1).get();
+      if (got > max_body) {
+        out.error = TransportError::kTooLarge;
+        out.error_text = "the body exceeded " + std::to_string(max_body) + " bytes";
+        return out;
+      }
+      out.body = std::move(sink.collection());
+      out.body.resize(got);
+    } catch (const pplx::task_canceled&) {
+      out.error = TransportError::kCancelled;
+      out.error_text = "cancelled";
+    } catch (const http_exception& e) {
+      out.error = cancel.cancelled() ? TransportError::kCancelled : classify(e.error_code());
+      // A status and headers already read but a body cut short is a reset, not a success.
+      if (out.error == TransportError::kOther && out.status != 0) out.error = TransportError::kReset;
+      out.error_text = e.what();
+      out.body.clear();
+    } catch (const std::exception& e) {
+      out.error = cancel.cancelled() ? TransportError::kCancelled : TransportError::kOther;
+      out.error_text = e.what();
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> make_cpprest_transport() { return std::make_unique<CpprestTransport>(); }
+
+}  // namespace hciattest::imds
