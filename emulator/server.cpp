@@ -67,11 +67,14 @@ void EmulatorServer::Impl::serve(http_request request) {
   for (const auto& [k, v] : reply.headers) response.headers().add(k, v);
   switch (reply.delivery) {
     case EmulatorReply::Delivery::kReset: {
-      // A body stream that fails before its first byte: the listener drops the connection
-      // without a status line, which the client sees as a reset.
+      // http_listener has no way to drop a socket, and a failing body stream becomes a 500.
+      // So promise a body and end it early: the listener closes the connection after the short
+      // body, and the client sees the exchange cut off mid-response, as after a reset.
       concurrency::streams::producer_consumer_buffer<uint8_t> buf;
-      buf.close(std::ios_base::out, std::make_exception_ptr(std::runtime_error("reset"))).wait();
-      response.set_body(concurrency::streams::istream(buf), 1000);
+      static const char kPartial[] = "{\"encoding\":\"pk";
+      buf.putn_nocopy(reinterpret_cast<const uint8_t*>(kPartial), sizeof(kPartial) - 1).wait();
+      buf.close(std::ios_base::out).wait();
+      response.set_body(concurrency::streams::istream(buf), 4096);
       request.reply(response).then([](pplx::task<void> t) {
         try {
           t.get();

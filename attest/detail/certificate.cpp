@@ -150,6 +150,19 @@ CheckResult check_signer(X509* cert, const std::vector<std::string>& domains) {
                 "carries: it was issued for another purpose";
     return r;
   }
+  // chain.cpp lets the leaf's purpose errors through to this check, so the rest of OpenSSL's
+  // SSL-server purpose (key usage, Netscape cert type) is checked here; that purpose accepts
+  // keyEncipherment alone, but signing needs digitalSignature (RFC 5280 4.2.1.3).
+  // X509_get_key_usage is all ones when the extension is absent.
+  if ((X509_get_key_usage(cert) & KU_DIGITAL_SIGNATURE) == 0 ||
+      X509_check_purpose(cert, X509_PURPOSE_SSL_SERVER, 0) != 1) {
+    r.status = CheckStatus::kFail;
+    r.code = ErrorCode::kSignerEkuMismatch;
+    r.message = "the signer certificate (" + matched +
+                ") is not certified to sign: its key usage lacks digitalSignature or its "
+                "Netscape cert type excludes SSL server use";
+    return r;
+  }
   r.message = "signed by " + matched;
   return r;
 }

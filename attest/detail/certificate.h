@@ -18,7 +18,8 @@ bool validity_seconds(const X509* cert, std::int64_t& not_before, std::int64_t& 
 // The CN values and DNS SANs of a certificate (CNs with embedded NULs are dropped).
 std::vector<std::string> certificate_names(X509* cert);
 
-// The "signer" check: a name inside one of `domains`, serverAuth in the EKU, not a CA.
+// The "signer" check: a name inside one of `domains`, not a CA, serverAuth in the EKU,
+// digitalSignature in the key usage when it has one, and OpenSSL's SSL-server purpose.
 CheckResult check_signer(X509* cert, const std::vector<std::string>& domains);
 
 }  // namespace hciattest::attest::detail

@@ -28,12 +28,29 @@ EvpPkeyPtr make_key(int bits) {
   return key;
 }
 
+EvpPkeyPtr make_ec_key() {
+  EvpPkeyPtr key(EVP_EC_gen("P-256"));
+  check(key != nullptr, "EVP_EC_gen");
+  return key;
+}
+
 void add_ext(X509* cert, X509* issuer, int nid, const std::string& value) {
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
   X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
   check(ext != nullptr, "X509V3_EXT_conf_nid");
+  X509_add_ext(cert, ext, -1);
+  X509_EXTENSION_free(ext);
+}
+
+// By name or dotted OID, so that unknown extensions can be made too ("critical,DER:...").
+void add_ext(X509* cert, X509* issuer, const std::string& name, const std::string& value) {
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+  X509_EXTENSION* ext = X509V3_EXT_nconf(nullptr, &ctx, name.c_str(), value.c_str());
+  check(ext != nullptr, "X509V3_EXT_nconf");
   X509_add_ext(cert, ext, -1);
   X509_EXTENSION_free(ext);
 }
@@ -45,6 +62,47 @@ std::string join(const std::vector<std::string>& v, const std::string& prefix) {
 }
 
 std::atomic<long> g_serial{1000};
+
+std::vector<unsigned char> pkcs7_der(PKCS7* p7) {
+  int len = i2d_PKCS7(p7, nullptr);
+  check(len > 0, "i2d_PKCS7");
+  std::vector<unsigned char> der(static_cast<size_t>(len));
+  unsigned char* p = der.data();
+  i2d_PKCS7(p7, &p);
+  return der;
+}
+
+// The SignSpec forgery knobs that rewrite the first SignerInfo after it was signed.
+void forge_signer_info(PKCS7_SIGNER_INFO* si, const std::string& content, const EVP_MD* md,
+                       const SignSpec& spec) {
+  if (spec.resign_with != nullptr) {
+    // PKCS7_sign_add_signer refuses a key that does not match the certificate, so sign the
+    // content separately and swap the signature value in.
+    check(!spec.signed_attributes, "resign_with needs a document without signed attributes");
+    attest::detail::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    size_t len = 0;
+    const auto* data = reinterpret_cast<const unsigned char*>(content.data());
+    EVP_PKEY* key = spec.resign_with->key.get();
+    check(ctx != nullptr && EVP_DigestSignInit(ctx.get(), nullptr, md, nullptr, key) == 1 &&
+              EVP_DigestSign(ctx.get(), nullptr, &len, data, content.size()) == 1,
+          "EVP_DigestSignInit");
+    std::vector<unsigned char> sig(len);
+    check(EVP_DigestSign(ctx.get(), sig.data(), &len, data, content.size()) == 1, "EVP_DigestSign");
+    check(ASN1_STRING_set(si->enc_digest, sig.data(), static_cast<int>(len)) == 1,
+          "ASN1_STRING_set");
+  }
+  if (spec.signer_info_names != nullptr) {
+    X509* named = spec.signer_info_names->x509.get();
+    PKCS7_ISSUER_AND_SERIAL* ias = si->issuer_and_serial;
+    check(X509_NAME_set(&ias->issuer, X509_get_issuer_name(named)) == 1, "X509_NAME_set");
+    ASN1_INTEGER_free(ias->serial);
+    ias->serial = ASN1_INTEGER_dup(X509_get0_serialNumber(named));
+    check(ias->serial != nullptr, "ASN1_INTEGER_dup");
+  }
+  if (spec.digest_nid != 0) {
+    X509_ALGOR_set0(si->digest_alg, OBJ_nid2obj(spec.digest_nid), V_ASN1_NULL, nullptr);
+  }
+}
 
 }  // namespace
 
@@ -64,7 +122,7 @@ Cert make_cert(const CertSpec& spec, const Cert* issuer, const Cert* reuse_key) 
     EVP_PKEY_up_ref(reuse_key->key.get());
     c.key.reset(reuse_key->key.get());
   } else {
-    c.key = make_key(spec.key_bits);
+    c.key = spec.ec_key ? make_ec_key() : make_key(spec.key_bits);
   }
   c.x509.reset(X509_new());
   X509* x = c.x509.get();
@@ -85,17 +143,22 @@ Cert make_cert(const CertSpec& spec, const Cert* issuer, const Cert* reuse_key) 
   add_ext(x, issuer_x, NID_subject_key_identifier, "hash");
   if (issuer != nullptr) add_ext(x, issuer_x, NID_authority_key_identifier, "keyid:always");
   if (spec.ca) {
-    add_ext(x, issuer_x, NID_basic_constraints, "critical,CA:TRUE");
-    add_ext(x, issuer_x, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");
+    std::string constraints = "critical,CA:TRUE";
+    if (spec.path_len >= 0) constraints += ",pathlen:" + std::to_string(spec.path_len);
+    add_ext(x, issuer_x, NID_basic_constraints, constraints);
+    const char* usage = "critical,keyCertSign,cRLSign,digitalSignature";
+    add_ext(x, issuer_x, NID_key_usage, spec.key_usage.empty() ? usage : spec.key_usage);
   } else {
     add_ext(x, issuer_x, NID_basic_constraints, "critical,CA:FALSE");
-    add_ext(x, issuer_x, NID_key_usage, "critical,digitalSignature,keyEncipherment");
+    const char* usage = "critical,digitalSignature,keyEncipherment";
+    add_ext(x, issuer_x, NID_key_usage, spec.key_usage.empty() ? usage : spec.key_usage);
   }
   if (!spec.eku.empty()) add_ext(x, issuer_x, NID_ext_key_usage, join(spec.eku, ""));
   if (!spec.dns.empty()) add_ext(x, issuer_x, NID_subject_alt_name, join(spec.dns, "DNS:"));
   if (!spec.ca_issuers.empty()) {
     add_ext(x, issuer_x, NID_info_access, join(spec.ca_issuers, "caIssuers;URI:"));
   }
+  for (const auto& [name, value] : spec.extensions) add_ext(x, issuer_x, name, value);
   const EVP_MD* md = spec.md != nullptr ? spec.md : EVP_sha256();
   check(X509_sign(x, issuer_key, md) > 0, "X509_sign");
   return c;
@@ -119,20 +182,52 @@ std::vector<unsigned char> sign(const std::string& content, const Cert& signer,
   for (const Cert* c : spec.extra_certs) PKCS7_add_certificate(p7.get(), c->x509.get());
   BioPtr in(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
   check(PKCS7_final(p7.get(), in.get(), flags) == 1, "PKCS7_final");
+  STACK_OF(PKCS7_SIGNER_INFO)* sis = PKCS7_get_signer_info(p7.get());
   if (spec.azure_digest_oid && !spec.signed_attributes && EVP_MD_get_type(md) == NID_sha256) {
     // IMDS writes the signature algorithm OID where the digest OID belongs (FACTS.md).
-    STACK_OF(PKCS7_SIGNER_INFO)* sis = PKCS7_get_signer_info(p7.get());
     for (int i = 0; i < sk_PKCS7_SIGNER_INFO_num(sis); ++i) {
       X509_ALGOR_set0(sk_PKCS7_SIGNER_INFO_value(sis, i)->digest_alg,
                       OBJ_nid2obj(NID_sha256WithRSAEncryption), V_ASN1_NULL, nullptr);
     }
   }
-  int len = i2d_PKCS7(p7.get(), nullptr);
-  check(len > 0, "i2d_PKCS7");
-  std::vector<unsigned char> der(static_cast<size_t>(len));
-  unsigned char* p = der.data();
-  i2d_PKCS7(p7.get(), &p);
-  return der;
+  forge_signer_info(sk_PKCS7_SIGNER_INFO_value(sis, 0), content, md, spec);
+  if (spec.strip_signers) {
+    while (sk_PKCS7_SIGNER_INFO_num(sis) > 0) {
+      PKCS7_SIGNER_INFO_free(sk_PKCS7_SIGNER_INFO_pop(sis));
+    }
+  }
+  return pkcs7_der(p7.get());
+}
+
+std::vector<unsigned char> data_content_info(const std::string& content) {
+  Pkcs7Ptr p7(PKCS7_new());
+  check(p7 != nullptr && PKCS7_set_type(p7.get(), NID_pkcs7_data) == 1, "PKCS7_set_type");
+  check(ASN1_OCTET_STRING_set(p7->d.data, reinterpret_cast<const unsigned char*>(content.data()),
+                              static_cast<int>(content.size())) == 1,
+        "ASN1_OCTET_STRING_set");
+  return pkcs7_der(p7.get());
+}
+
+std::string as_string(const std::vector<unsigned char>& der) {
+  return std::string(reinterpret_cast<const char*>(der.data()), der.size());
+}
+
+std::size_t find_bytes(const std::vector<unsigned char>& der, const std::string& needle) {
+  return as_string(der).find(needle);
+}
+
+std::vector<unsigned char> replace_bytes(std::vector<unsigned char> der, const std::string& from,
+                                         const std::string& to) {
+  if (from.empty() || from.size() != to.size()) {
+    throw std::runtime_error("replace_bytes: `from` and `to` must have the same, non-zero length");
+  }
+  std::string text = as_string(der);
+  std::size_t at = text.find(from);
+  if (at == std::string::npos) throw std::runtime_error("replace_bytes: pattern not found");
+  for (; at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return std::vector<unsigned char>(text.begin(), text.end());
 }
 
 std::string base64(const std::vector<unsigned char>& der) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "attest/detail/openssl_util.h"
@@ -33,8 +34,14 @@ struct CertSpec {
   std::vector<std::string> eku = {"serverAuth", "clientAuth"};  // empty: no EKU extension
   std::vector<std::string> ca_issuers;       // AIA "CA Issuers" URLs
   const EVP_MD* md = nullptr;                // signature digest; nullptr = SHA-256
-  int key_bits = 2048;
+  int key_bits = 2048;                       // RSA modulus size
+  bool ec_key = false;                       // a P-256 key instead: generated in microseconds
   long serial = 0;                           // 0: a fresh serial
+  std::string key_usage;                     // e.g. "critical,keyEncipherment"; empty: by `ca`
+  int path_len = -1;                         // CA only: pathLenConstraint; -1: none
+  // More extensions, as openssl.cnf writes them, e.g. {"nameConstraints", "permitted;DNS:x.y"}
+  // or {"1.3.6.1.4.1.99999.1", "critical,DER:05:00"}.
+  std::vector<std::pair<std::string, std::string>> extensions;
 };
 
 // Makes a certificate signed by `issuer` (self-signed when null). `reuse_key` signs the new
@@ -49,10 +56,29 @@ struct SignSpec {
   const EVP_MD* md = nullptr;             // nullptr = SHA-256
   std::vector<const Cert*> extra_signers;  // more SignerInfos
   std::vector<const Cert*> extra_certs;    // more embedded certificates
+  // Forgery knobs, applied to the first SignerInfo after signing:
+  bool strip_signers = false;              // remove every SignerInfo
+  const Cert* resign_with = nullptr;       // replace the signature with one by this cert's key
+                                           // (without signed attributes only)
+  const Cert* signer_info_names = nullptr;  // write its issuer and serial in the SignerInfo
+  int digest_nid = 0;                      // write this OID as the digest algorithm (wins over
+                                           // azure_digest_oid); 0: leave it
 };
 
 std::vector<unsigned char> sign(const std::string& content, const Cert& signer,
                                 const SignSpec& spec = {});
+
+// A PKCS#7 ContentInfo of type "data" (not signedData) holding `content`.
+std::vector<unsigned char> data_content_info(const std::string& content);
+
+// Byte surgery on DER, for forged documents. `find_bytes` returns the offset of the first
+// occurrence of `needle` (std::string::npos when absent); `replace_bytes` replaces every
+// occurrence of `from` with `to` (same length, or the DER lengths break) and throws
+// std::runtime_error when `from` does not occur or the lengths differ.
+std::size_t find_bytes(const std::vector<unsigned char>& der, const std::string& needle);
+std::vector<unsigned char> replace_bytes(std::vector<unsigned char> der, const std::string& from,
+                                         const std::string& to);
+std::string as_string(const std::vector<unsigned char>& der);
 
 // {"encoding":"pkcs7","signature":"<base64>"}
 std::string envelope(const std::vector<unsigned char>& der);
