@@ -96,7 +96,7 @@ json trace_json(const imds::ImdsResult& r) {
 std::string trace_text(const imds::ImdsResult& r) {
   std::string out = r.ok ? "fetched from " + r.endpoint + " in " + std::to_string(r.elapsed_ms) + " ms"
                          : "IMDS FETCH FAILED after " + std::to_string(r.elapsed_ms) + " ms: " + r.error;
-  out += "\nattempts\n";
+  out += "\n";
   for (const auto& a : r.trace) {
     out += "  +" + std::to_string(a.start_ms) + " ms  " + a.endpoint + "  " +
            (a.status != 0 ? "HTTP " + std::to_string(a.status) : a.error) + "  (" +
@@ -186,7 +186,7 @@ int run_attest(const FetchCommandOptions& fo, const VerifyCommandOptions& vo, Co
       if (!note.empty()) j["note"] = note;
       io.out << j.dump(2) << "\n";
     } else {
-      io.out << report_to_text(report, options.time, io.color) << "\nIMDS\n  " << trace_text(fetched);
+      io.out << report_to_text(report, options.time, io.color) << "\nIMDS: " << trace_text(fetched);
       if (!note.empty()) io.out << "  note: " << note << "\n";
     }
     return report.verified ? kExitOk : kExitFailed;

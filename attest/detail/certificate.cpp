@@ -121,7 +121,7 @@ CheckResult check_signer(X509* cert, const std::vector<std::string>& domains) {
   std::string matched;
   for (const auto& n : names) {
     for (const auto& d : domains) {
-      if (name_within_domain(n, d)) matched = n;
+      if (matched.empty() && name_within_domain(n, d)) matched = n;
     }
   }
   if (matched.empty()) {
