@@ -1,9 +1,9 @@
 #include "attest/envelope.h"
 
-#include <openssl/evp.h>
-
-#include <memory>
 #include <nlohmann/json.hpp>
+
+#include "attest/detail/base64.h"
+#include "attest/detail/envelope_body.h"
 
 namespace hciattest::attest {
 namespace {
@@ -23,48 +23,16 @@ EnvelopeResult fail(ErrorCode code, std::string message) {
   return r;
 }
 
-// OpenSSL's streaming decoder tolerates line breaks (PEM-style wrapping, as `base64` writes) but
-// rejects any other character; we additionally reject data after the padding.
-bool decode_base64(std::string_view text, std::vector<unsigned char>& out) {
-  // Only the base64 alphabet and line breaks: EVP_DecodeUpdate would skip spaces and tabs too,
-  // turning prose into bytes.
-  if (text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\r\n") !=
-      std::string_view::npos) {
-    return false;
-  }
-  std::unique_ptr<EVP_ENCODE_CTX, decltype(&EVP_ENCODE_CTX_free)> ctx(EVP_ENCODE_CTX_new(),
-                                                                      EVP_ENCODE_CTX_free);
-  if (!ctx) return false;
-  EVP_DecodeInit(ctx.get());
-  out.assign(text.size() / 4 * 3 + 3, 0);
-  int len = 0;
-  int total = 0;
-  int rc = EVP_DecodeUpdate(ctx.get(), out.data(), &len,
-                            reinterpret_cast<const unsigned char*>(text.data()),
-                            static_cast<int>(text.size()));
-  if (rc < 0) return false;
-  total = len;
-  if (EVP_DecodeFinal(ctx.get(), out.data() + total, &len) < 0) return false;
-  total += len;
-  // EVP_DecodeUpdate stops at the first '=' and silently ignores what follows; refuse that.
-  auto pad = text.find('=');
-  if (pad != std::string_view::npos &&
-      text.find_first_not_of("= \t\r\n", pad) != std::string_view::npos) {
-    return false;
-  }
-  if (total == 0) return false;
-  out.resize(static_cast<size_t>(total));
-  return true;
+EnvelopeResult bad_base64() {
+  return fail(ErrorCode::kEnvelopeBadBase64,
+              "the signature is not valid base64: pass the \"signature\" value of the IMDS "
+              "response unchanged (no quotes, no truncation)");
 }
 
 EnvelopeResult from_base64(std::string_view text, std::string form) {
   EnvelopeResult r;
   r.form = std::move(form);
-  if (!decode_base64(text, r.der)) {
-    return fail(ErrorCode::kEnvelopeBadBase64,
-                "the signature is not valid base64: pass the \"signature\" value of the IMDS "
-                "response unchanged (no quotes, no truncation)");
-  }
+  if (!detail::decode_base64(text, r.der)) return bad_base64();
   return r;
 }
 
@@ -90,6 +58,19 @@ EnvelopeResult decode_envelope(std::string_view input, std::size_t max_bytes) {
                 "the input is empty: give the body of GET /metadata/attested/document");
   }
   if (text.front() != '{') return from_base64(text, "base64");
+
+  // The usual body needs no JSON parser, which cost more than the rest of the parsing
+  // (scripts/bench-verify); anything unusual takes the parser.
+  EnvelopeResult fast;
+  switch (detail::decode_envelope_body(text, fast.der)) {
+    case detail::BodyScan::kDecoded:
+      fast.form = "json";
+      return fast;
+    case detail::BodyScan::kBadBase64:
+      return bad_base64();
+    case detail::BodyScan::kUnusual:
+      break;
+  }
 
   nlohmann::json body = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded() || !body.is_object()) {

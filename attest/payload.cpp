@@ -83,15 +83,17 @@ std::string format_iso8601(std::int64_t t) {
 
 PayloadResult parse_payload(std::string_view content) {
   PayloadResult r;
-  nlohmann::json obj = nlohmann::json::parse(content, nullptr, /*allow_exceptions=*/false);
+  Payload& p = r.payload;
+  // Parsed in place: a copy of the tree into `raw` cost as much as the parse.
+  p.raw = nlohmann::json::parse(content, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json& obj = p.raw;
   if (obj.is_discarded() || !obj.is_object()) {
+    p.raw = nullptr;
     r.code = ErrorCode::kPayloadNotJson;
     r.message = "the signed content is not a JSON object: the signature is genuine but this is "
                 "not an IMDS attested-data payload";
     return r;
   }
-  Payload& p = r.payload;
-  p.raw = obj;
   auto missing = [&r](const std::string& what) {
     r.code = ErrorCode::kPayloadMissingField;
     r.message = "the signed payload has no " + what +

@@ -1,5 +1,7 @@
 #include "attest/verifier.h"
 
+#include <algorithm>
+#include <iterator>
 #include <unordered_map>
 
 #include "attest/detail/certificate.h"
@@ -23,17 +25,29 @@ namespace {
 using detail::X509Ptr;
 
 // One decoded certificate, with what does not depend on the document: its summary, the signer
-// policy verdict, and the last chain outcome with the time it was computed for.
+// policy verdict, and the last chain outcome with the time and the document's other
+// certificates it was computed for.
 struct CertEntry {
+  std::string der;  // the cache key's bytes (the key is a view of them)
   X509Ptr cert;
   CertificateSummary summary;
   CheckResult signer_check;
   bool has_chain = false;
   std::int64_t chain_time = 0;
+  // The path depends on the untrusted candidates too. Held (up-ref'd) so that their addresses
+  // cannot be reused by other certificates: the same pointers mean the same certificates.
+  std::vector<X509Ptr> chain_embedded;
   detail::ChainOutcome chain;
+  detail::SignatureCache signature;  // the key's verification contexts, by digest
 };
 
 constexpr std::size_t kMaxCacheEntries = 4096;
+
+bool same_candidates(const std::vector<X509Ptr>& held, const std::vector<X509*>& embedded) {
+  return held.size() == embedded.size() &&
+         std::equal(embedded.begin(), embedded.end(), held.begin(),
+                    [](X509* a, const X509Ptr& b) { return a == b.get(); });
+}
 
 CheckResult pending(const char* id, const char* title) {
   return {id, title, CheckStatus::kSkip, ErrorCode::kOk, "not reached: an earlier check failed"};
@@ -44,7 +58,10 @@ CheckResult pending(const char* id, const char* title) {
 struct Verifier::Impl {
   std::shared_ptr<const TrustStore> trust;
   VerifyOptions options;
-  std::unordered_map<std::string, std::shared_ptr<CertEntry>> cache;
+  // Keyed by the DER itself, viewed in the entry: hashing it (SHA-256) or copying it into a key
+  // for each lookup cost more per document than the lookup (measured with scripts/bench-verify).
+  std::unordered_map<std::string_view, std::shared_ptr<CertEntry>> cache;
+  detail::SignerIdCache signer_ids;  // decoded SignerInfo issuer and serial numbers
   VerifierStats stats;
 
   std::shared_ptr<CertEntry> certificate(std::string_view der, bool& bad);
@@ -55,9 +72,8 @@ struct Verifier::Impl {
 
 std::shared_ptr<CertEntry> Verifier::Impl::certificate(std::string_view der, bool& bad) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(der.data());
-  std::string key = detail::sha256(bytes, der.size());
   if (options.cache) {
-    auto it = cache.find(key);
+    auto it = cache.find(der);
     if (it != cache.end()) {
       ++stats.certificate_cache_hits;
       return it->second;
@@ -73,10 +89,14 @@ std::shared_ptr<CertEntry> Verifier::Impl::certificate(std::string_view der, boo
   }
   auto entry = std::make_shared<CertEntry>();
   entry->summary = detail::summarize(cert.get(), "embedded");
+  // An extension that does not decode leaves errors on OpenSSL's queue (X509_get_ext_d2i): drain
+  // them, or they would show up in a later check's or document's diagnosis (found by fuzzing).
+  detail::drain_openssl_errors();
   entry->cert = std::move(cert);
   if (options.cache) {
     if (cache.size() >= kMaxCacheEntries) cache.clear();
-    cache.emplace(std::move(key), entry);
+    entry->der.assign(der);
+    cache.emplace(entry->der, entry);
   }
   return entry;
 }
@@ -91,12 +111,20 @@ const detail::ChainOutcome& Verifier::Impl::chain_for(CertEntry& entry,
     const bool still_valid = c.chain.status == CheckStatus::kPass &&
                              c.validity.status == CheckStatus::kPass && t >= c.window_begin &&
                              t <= c.window_end;
-    if (same_time || still_valid) return entry.chain;
+    // Only for the same candidates: otherwise a verdict would depend on earlier documents.
+    if (same_candidates(entry.chain_embedded, embedded) && (same_time || still_valid)) {
+      return entry.chain;
+    }
   }
   ++stats.chain_builds;
   entry.chain = detail::verify_chain(entry.cert.get(), embedded, trust->impl(), t,
                                      options.fetch_issuer, options.max_issuer_fetches);
   entry.chain_time = t;
+  entry.chain_embedded.clear();
+  for (X509* c : embedded) {
+    X509_up_ref(c);
+    entry.chain_embedded.emplace_back(c);
+  }
   entry.has_chain = true;
   return entry.chain;
 }
@@ -109,10 +137,9 @@ void Verifier::Impl::check_payload(std::string_view content, VerificationReport&
     payload = {"payload", payload.title, CheckStatus::kFail, pr.code, pr.message};
     return;
   }
-  report.payload = pr.payload;
+  const Payload& p = report.payload.emplace(std::move(pr.payload));
   payload = {"payload", payload.title, CheckStatus::kPass, ErrorCode::kOk,
-             "vmId " + (pr.payload.vm_id.empty() ? std::string("(empty)") : pr.payload.vm_id)};
-  const Payload& p = pr.payload;
+             "vmId " + (p.vm_id.empty() ? std::string("(empty)") : p.vm_id)};
   if (!options.expected_nonce) {
     nonce = {"nonce", nonce.title, CheckStatus::kSkip, ErrorCode::kOk,
              "no --nonce given: the document's freshness is not proven (its nonce is \"" +
@@ -180,9 +207,13 @@ VerificationReport Verifier::verify(std::string_view document) {
   CheckResult nonce = pending("nonce", "nonce matches the request");
   CheckResult timestamp = pending("timestamp", "document timeStamp window");
 
+  // Called once, on the way out: the checks and the report are moved, not copied.
   auto finish = [&]() {
-    report.checks = {envelope, structure, signature, chain, validity,
-                     signer,   payload,   nonce,     timestamp};
+    report.checks.reserve(std::size(kCheckOrder));
+    for (CheckResult* c : {&envelope, &structure, &signature, &chain, &validity, &signer, &payload,
+                           &nonce, &timestamp}) {
+      report.checks.push_back(std::move(*c));
+    }
     report.verified = true;
     for (const auto& c : report.checks) {
       if (c.status == CheckStatus::kFail) {
@@ -192,7 +223,7 @@ VerificationReport Verifier::verify(std::string_view document) {
         break;
       }
     }
-    return report;
+    return std::move(report);
   };
 
   EnvelopeResult env = decode_envelope(document, impl_->options.max_document_bytes);
@@ -205,7 +236,9 @@ VerificationReport Verifier::verify(std::string_view document) {
               "read " + env.form + " (" + std::to_string(env.der.size()) + " DER bytes)"};
 
   detail::ParsedSignedData parsed;
-  if (detail::Outcome o = detail::parse_signed_data(env.der, parsed); o.code != ErrorCode::kOk) {
+  detail::SignerIdCache* ids = impl_->options.cache ? &impl_->signer_ids : nullptr;
+  if (detail::Outcome o = detail::parse_signed_data(env.der, parsed, ids);
+      o.code != ErrorCode::kOk) {
     structure = {"structure", structure.title, CheckStatus::kFail, o.code, o.message};
     return finish();
   }
@@ -221,7 +254,7 @@ VerificationReport Verifier::verify(std::string_view document) {
                    "an embedded certificate does not decode: the document is damaged"};
       return finish();
     }
-    if (!signer_entry && detail::signer_matches(parsed.signer, entry->cert.get())) {
+    if (!signer_entry && detail::signer_matches(parsed, entry->cert.get())) {
       signer_entry = entry;
     } else {
       others.push_back(entry);
@@ -240,7 +273,8 @@ VerificationReport Verifier::verify(std::string_view document) {
                    " content bytes"};
   report.signer = signer_entry->summary;
 
-  detail::Outcome sig = detail::verify_signature(parsed, env.der, signer_entry->cert.get());
+  detail::Outcome sig = detail::verify_signature(parsed, env.der, signer_entry->cert.get(),
+                                                 signer_entry->signature);
   signature = sig.code == ErrorCode::kOk
                   ? CheckResult{"signature", signature.title, CheckStatus::kPass, ErrorCode::kOk,
                                 "the signer's key verifies the content"}
@@ -258,6 +292,7 @@ VerificationReport Verifier::verify(std::string_view document) {
   if (signer_entry->signer_check.id.empty()) {
     signer_entry->signer_check =
         detail::check_signer(signer_entry->cert.get(), impl_->options.signer_domains);
+    detail::drain_openssl_errors();  // as after summarize: an undecodable SAN leaves errors
   }
   signer = signer_entry->signer_check;
 

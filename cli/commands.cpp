@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/doctor_command.h"
 #include "cli/exit_codes.h"
 #include "cli/imds_commands.h"
 #include "cli/terminal.h"
@@ -31,6 +32,8 @@ int run_main(int argc, char** argv, std::istream& in, std::ostream& out, std::os
   CLI::App* attest_cmd = add_attest_command(app, attest_fetch, attest_verify);
   EmulateCommandOptions emulate;
   CLI::App* emulate_cmd = add_emulate_command(app, emulate);
+  DoctorCommandOptions doctor;
+  CLI::App* doctor_cmd = add_doctor_command(app, doctor);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -55,6 +58,7 @@ int run_main(int argc, char** argv, std::istream& in, std::ostream& out, std::os
   if (fetch_cmd->parsed()) return run_fetch(fetch, io);
   if (attest_cmd->parsed()) return run_attest(attest_fetch, attest_verify, io);
   if (emulate_cmd->parsed()) return run_emulate(emulate, io);
+  if (doctor_cmd->parsed()) return run_doctor(doctor, io);
   err << "hciattest: no command given\n";
   return kExitUsage;
 }

@@ -7,6 +7,7 @@ enum ExitCode : int {
   kExitOk = 0,        // verified / healthy
   kExitFailed = 1,    // the document (or any document of a batch) was rejected
   kExitUsage = 2,     // bad arguments or unreadable input: nothing was verified
+  kExitWarnings = 3,  // doctor: warnings only (with --strict they count as failures: 1)
   kExitInternal = 4,  // a bug or an unexpected exception
 };
 

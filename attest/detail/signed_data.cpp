@@ -19,9 +19,39 @@ std::string oid_text(const ASN1_OBJECT* obj) {
   return buf;
 }
 
+constexpr std::size_t kMaxSignerIds = 8;
+
+// The IssuerAndSerialNumber of `si` decoded as PKCS7_SIGNER_INFO_it decodes it inline; null when
+// that would fail. Through `ids` when given.
+IssuerAndSerialPtr decode_signer_id(const HCI_SIGNER_INFO* si, SignerIdCache* ids) {
+  const ASN1_TYPE* t = si->issuer_and_serial;
+  if (t == nullptr || t->type != V_ASN1_SEQUENCE) return nullptr;
+  const unsigned char* data = ASN1_STRING_get0_data(t->value.sequence);
+  const int len = ASN1_STRING_length(t->value.sequence);
+  const std::string_view bytes(reinterpret_cast<const char*>(data), static_cast<size_t>(len));
+  if (ids != nullptr) {
+    for (const auto& [known, decoded] : ids->entries) {
+      if (known == bytes) return decoded;
+    }
+  }
+  const unsigned char* p = data;
+  PKCS7_ISSUER_AND_SERIAL* ias = d2i_PKCS7_ISSUER_AND_SERIAL(nullptr, &p, len);
+  if (ias == nullptr || p != data + len) {
+    PKCS7_ISSUER_AND_SERIAL_free(ias);
+    return nullptr;
+  }
+  IssuerAndSerialPtr out(ias, PKCS7_ISSUER_AND_SERIAL_free);
+  if (ids != nullptr) {
+    if (ids->entries.size() >= kMaxSignerIds) ids->entries.erase(ids->entries.begin());
+    ids->entries.emplace_back(std::string(bytes), out);
+  }
+  return out;
+}
+
 }  // namespace
 
-Outcome parse_signed_data(const std::vector<unsigned char>& der, ParsedSignedData& out) {
+Outcome parse_signed_data(const std::vector<unsigned char>& der, ParsedSignedData& out,
+                          SignerIdCache* ids) {
   const unsigned char* p = der.data();
   const unsigned char* end = der.data() + der.size();
   ContentInfoPtr ci(d2i_HCI_CONTENT_INFO(nullptr, &p, static_cast<long>(der.size())));
@@ -47,7 +77,16 @@ Outcome parse_signed_data(const std::vector<unsigned char>& der, ParsedSignedDat
   const unsigned char* q = ASN1_STRING_get0_data(seq);
   const unsigned char* qend = q + ASN1_STRING_length(seq);
   out.signed_data.reset(d2i_HCI_SIGNED_DATA(nullptr, &q, ASN1_STRING_length(seq)));
-  if (!out.signed_data || q != qend) {
+  // Every SignerInfo's IssuerAndSerialNumber must decode too, as it would with PKCS7_it.
+  bool decoded = out.signed_data && q == qend;
+  IssuerAndSerialPtr first_id;
+  for (int i = 0; decoded && i < sk_HCI_SIGNER_INFO_num(out.signed_data->signer_info); ++i) {
+    IssuerAndSerialPtr id =
+        decode_signer_id(sk_HCI_SIGNER_INFO_value(out.signed_data->signer_info, i), ids);
+    decoded = id != nullptr;
+    if (i == 0) first_id = std::move(id);
+  }
+  if (!decoded) {
     return fail(ErrorCode::kPkcs7Malformed,
                 "the SignedData body does not decode: the document is damaged");
   }
@@ -62,7 +101,7 @@ Outcome parse_signed_data(const std::vector<unsigned char>& der, ParsedSignedDat
                 "the signature is detached (no content inside the PKCS#7): an attested document "
                 "carries its JSON inside the signature");
   }
-  const int signers = sk_PKCS7_SIGNER_INFO_num(sd->signer_info);
+  const int signers = sk_HCI_SIGNER_INFO_num(sd->signer_info);
   if (signers == 0) {
     return fail(ErrorCode::kPkcs7NoSigner, "the PKCS#7 has no SignerInfo: nothing signed it");
   }
@@ -72,7 +111,8 @@ Outcome parse_signed_data(const std::vector<unsigned char>& der, ParsedSignedDat
                     " SignerInfos; IMDS documents have exactly one, and a second signer could "
                     "smuggle an unchecked identity");
   }
-  out.signer = sk_PKCS7_SIGNER_INFO_value(sd->signer_info, 0);
+  out.signer = sk_HCI_SIGNER_INFO_value(sd->signer_info, 0);
+  out.signer_id = std::move(first_id);
   out.content = std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(sd->contents->data)),
                                  static_cast<size_t>(ASN1_STRING_length(sd->contents->data)));
   for (int i = 0; i < sk_ASN1_TYPE_num(sd->certs); ++i) {
@@ -87,8 +127,8 @@ Outcome parse_signed_data(const std::vector<unsigned char>& der, ParsedSignedDat
   return {};
 }
 
-bool signer_matches(const PKCS7_SIGNER_INFO* si, X509* cert) {
-  const PKCS7_ISSUER_AND_SERIAL* ias = si->issuer_and_serial;
+bool signer_matches(const ParsedSignedData& parsed, X509* cert) {
+  const PKCS7_ISSUER_AND_SERIAL* ias = parsed.signer_id.get();
   return ias != nullptr && X509_NAME_cmp(ias->issuer, X509_get_issuer_name(cert)) == 0 &&
          ASN1_INTEGER_cmp(ias->serial, X509_get0_serialNumber(cert)) == 0;
 }
@@ -110,26 +150,77 @@ Outcome check_digest(const EVP_MD* md, const X509_ALGOR* alg) {
   return {};
 }
 
+constexpr std::size_t kMaxKeptDigests = 4;
+
+// The kept verification state for `key` and `md`, made on first use; nullptr when the fast path
+// does not apply (not an RSA key, a digest the default provider does not fetch, a full cache):
+// the caller then takes EVP_DigestVerify, which reports what is wrong.
+KeyedDigest* keyed_digest(SignatureCache& cache, EVP_PKEY* key, const EVP_MD* md) {
+  const int nid = EVP_MD_get_type(md);
+  for (KeyedDigest& k : cache.digests) {
+    if (k.md_nid == nid) return &k;
+  }
+  // For RSA, EVP_DigestVerify is hash-then-EVP_PKEY_verify with the same PKCS#1 v1.5 padding and
+  // DigestInfo check; other key types (RSA-PSS parameters, SM2's Z value, EdDSA) differ.
+  if (cache.digests.size() >= kMaxKeptDigests || !EVP_PKEY_is_a(key, "RSA")) return nullptr;
+  KeyedDigest k;
+  k.md_nid = nid;
+  k.md.reset(EVP_MD_fetch(nullptr, OBJ_nid2sn(nid), nullptr));
+  k.hash.reset(EVP_MD_CTX_new());
+  k.verify.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+  if (!k.md || !k.hash || !k.verify || EVP_PKEY_verify_init(k.verify.get()) != 1 ||
+      EVP_PKEY_CTX_set_signature_md(k.verify.get(), k.md.get()) != 1) {
+    drain_openssl_errors();
+    return nullptr;
+  }
+  cache.digests.push_back(std::move(k));
+  return &cache.digests.back();
+}
+
+// 1 valid, 0 invalid, -1 the kept state could not hash (take the general path).
+int verify_kept(KeyedDigest& k, const ASN1_OCTET_STRING* signature, std::string_view content) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_len = 0;
+  if (EVP_DigestInit_ex2(k.hash.get(), k.md.get(), nullptr) != 1 ||
+      EVP_DigestUpdate(k.hash.get(), content.data(), content.size()) != 1 ||
+      EVP_DigestFinal_ex(k.hash.get(), digest, &digest_len) != 1) {
+    drain_openssl_errors();
+    return -1;
+  }
+  return EVP_PKEY_verify(k.verify.get(), ASN1_STRING_get0_data(signature),
+                         static_cast<size_t>(ASN1_STRING_length(signature)), digest,
+                         digest_len) == 1
+             ? 1
+             : 0;
+}
+
 // The IMDS shape: no signed attributes, the signature is over the content. IMDS writes
 // sha256WithRSAEncryption where a digest OID belongs (FACTS.md); OpenSSL maps that OID to SHA-256
 // through its digest aliases, as PKCS7_signatureVerify does.
-Outcome verify_without_attributes(const ParsedSignedData& parsed, X509* cert) {
-  const PKCS7_SIGNER_INFO* si = parsed.signer;
+Outcome verify_without_attributes(const ParsedSignedData& parsed, X509* cert,
+                                  SignatureCache& cache) {
+  const HCI_SIGNER_INFO* si = parsed.signer;
   const EVP_MD* md = EVP_get_digestbyobj(si->digest_alg->algorithm);
   if (Outcome o = check_digest(md, si->digest_alg); o.code != ErrorCode::kOk) return o;
   EVP_PKEY* key = X509_get0_pubkey(cert);
   if (key == nullptr) {
     return fail(ErrorCode::kPkcs7BadCertificate, "the signer certificate's public key does not decode");
   }
-  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) != 1) {
-    return fail(ErrorCode::kSignatureUnsupportedAlgorithm,
-                "OpenSSL cannot verify with this key and digest: " + drain_openssl_errors());
+  int rc = -1;
+  if (KeyedDigest* kept = keyed_digest(cache, key, md)) {
+    rc = verify_kept(*kept, si->enc_digest, parsed.content);
   }
-  const int rc = EVP_DigestVerify(ctx.get(), ASN1_STRING_get0_data(si->enc_digest),
-                                  static_cast<size_t>(ASN1_STRING_length(si->enc_digest)),
-                                  reinterpret_cast<const unsigned char*>(parsed.content.data()),
-                                  parsed.content.size());
+  if (rc == -1) {
+    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) != 1) {
+      return fail(ErrorCode::kSignatureUnsupportedAlgorithm,
+                  "OpenSSL cannot verify with this key and digest: " + drain_openssl_errors());
+    }
+    rc = EVP_DigestVerify(ctx.get(), ASN1_STRING_get0_data(si->enc_digest),
+                          static_cast<size_t>(ASN1_STRING_length(si->enc_digest)),
+                          reinterpret_cast<const unsigned char*>(parsed.content.data()),
+                          parsed.content.size());
+  }
   if (rc != 1) {
     return fail(ErrorCode::kSignatureInvalid,
                 "the signature does not match the content and the signer's key: the document "
@@ -164,13 +255,13 @@ Outcome verify_with_attributes(const std::vector<unsigned char>& der, X509* cert
 }  // namespace
 
 Outcome verify_signature(const ParsedSignedData& parsed, const std::vector<unsigned char>& der,
-                         X509* cert) {
+                         X509* cert, SignatureCache& cache) {
   if (sk_X509_ATTRIBUTE_num(parsed.signer->auth_attr) > 0) {
     const EVP_MD* md = EVP_get_digestbyobj(parsed.signer->digest_alg->algorithm);
     if (Outcome o = check_digest(md, parsed.signer->digest_alg); o.code != ErrorCode::kOk) return o;
     return verify_with_attributes(der, cert);
   }
-  return verify_without_attributes(parsed, cert);
+  return verify_without_attributes(parsed, cert, cache);
 }
 
 }  // namespace hciattest::attest::detail

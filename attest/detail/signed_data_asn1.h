@@ -26,17 +26,33 @@ typedef struct {
   ASN1_OCTET_STRING* data;
 } HCI_ENCAP_CONTENT;
 
+/* A SignerInfo as PKCS7_SIGNER_INFO_it reads it, except that the IssuerAndSerialNumber is kept as
+ * DER (a V_ASN1_SEQUENCE): decoding its Name costs more than the rest of the SignedData, and it is
+ * the same in every document of a signer, so the parser decodes it once per distinct encoding. */
+typedef struct {
+  ASN1_INTEGER* version;
+  ASN1_TYPE* issuer_and_serial;
+  X509_ALGOR* digest_alg;
+  STACK_OF(X509_ATTRIBUTE) * auth_attr;
+  X509_ALGOR* digest_enc_alg;
+  ASN1_OCTET_STRING* enc_digest;
+  STACK_OF(X509_ATTRIBUTE) * unauth_attr;
+} HCI_SIGNER_INFO;
+
+DEFINE_STACK_OF(HCI_SIGNER_INFO)
+
 typedef struct {
   ASN1_INTEGER* version;
   STACK_OF(X509_ALGOR) * md_algs;
   HCI_ENCAP_CONTENT* contents;
   STACK_OF(ASN1_TYPE) * certs; /* each V_ASN1_SEQUENCE holding one certificate's DER */
   STACK_OF(ASN1_TYPE) * crls;
-  STACK_OF(PKCS7_SIGNER_INFO) * signer_info;
+  STACK_OF(HCI_SIGNER_INFO) * signer_info;
 } HCI_SIGNED_DATA;
 
 DECLARE_ASN1_FUNCTIONS(HCI_CONTENT_INFO)
 DECLARE_ASN1_FUNCTIONS(HCI_ENCAP_CONTENT)
+DECLARE_ASN1_FUNCTIONS(HCI_SIGNER_INFO)
 DECLARE_ASN1_FUNCTIONS(HCI_SIGNED_DATA)
 
 #ifdef __cplusplus

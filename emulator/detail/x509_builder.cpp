@@ -1,6 +1,7 @@
 #include "emulator/detail/x509_builder.h"
 
 #include <openssl/pem.h>
+#include <openssl/ec.h>
 #include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
@@ -29,6 +30,17 @@ void add_ext(X509* cert, X509* issuer, int nid, const std::string& value) {
   X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
   X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
   check(ext != nullptr, "X509V3_EXT_conf_nid");
+  X509_add_ext(cert, ext, -1);
+  X509_EXTENSION_free(ext);
+}
+
+// By name or dotted OID, so that unknown extensions can be made too ("critical,DER:...").
+void add_ext(X509* cert, X509* issuer, const std::string& name, const std::string& value) {
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+  X509_EXTENSION* ext = X509V3_EXT_nconf(nullptr, &ctx, name.c_str(), value.c_str());
+  check(ext != nullptr, "X509V3_EXT_nconf");
   X509_add_ext(cert, ext, -1);
   X509_EXTENSION_free(ext);
 }
@@ -69,8 +81,8 @@ KeyedCert issue(const CertRequest& spec, const KeyedCert* issuer, const KeyedCer
     EVP_PKEY_up_ref(reuse_key->key.get());
     c.key.reset(reuse_key->key.get());
   } else {
-    c.key.reset(EVP_RSA_gen(static_cast<unsigned>(spec.key_bits)));
-    check(c.key != nullptr, "EVP_RSA_gen");
+    c.key.reset(spec.ec_key ? EVP_EC_gen("P-256") : EVP_RSA_gen(static_cast<unsigned>(spec.key_bits)));
+    check(c.key != nullptr, "key generation");
   }
   c.x509.reset(X509_new());
   X509* x = c.x509.get();
@@ -94,23 +106,28 @@ KeyedCert issue(const CertRequest& spec, const KeyedCert* issuer, const KeyedCer
   add_ext(x, issuer_x, NID_subject_key_identifier, "hash");
   if (issuer != nullptr) add_ext(x, issuer_x, NID_authority_key_identifier, "keyid:always");
   if (spec.ca) {
-    add_ext(x, issuer_x, NID_basic_constraints, "critical,CA:TRUE");
-    add_ext(x, issuer_x, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");
+    std::string constraints = "critical,CA:TRUE";
+    if (spec.path_len >= 0) constraints += ",pathlen:" + std::to_string(spec.path_len);
+    add_ext(x, issuer_x, NID_basic_constraints, constraints);
+    const char* usage = "critical,keyCertSign,cRLSign,digitalSignature";
+    add_ext(x, issuer_x, NID_key_usage, spec.key_usage.empty() ? usage : spec.key_usage);
   } else {
     add_ext(x, issuer_x, NID_basic_constraints, "critical,CA:FALSE");
-    add_ext(x, issuer_x, NID_key_usage, "critical,digitalSignature,keyEncipherment");
+    const char* usage = "critical,digitalSignature,keyEncipherment";
+    add_ext(x, issuer_x, NID_key_usage, spec.key_usage.empty() ? usage : spec.key_usage);
   }
   if (!spec.eku.empty()) add_ext(x, issuer_x, NID_ext_key_usage, join(spec.eku, ""));
   if (!spec.dns.empty()) add_ext(x, issuer_x, NID_subject_alt_name, join(spec.dns, "DNS:"));
   if (!spec.ca_issuers.empty()) {
     add_ext(x, issuer_x, NID_info_access, join(spec.ca_issuers, "caIssuers;URI:"));
   }
+  for (const auto& [ext_name, value] : spec.extensions) add_ext(x, issuer_x, ext_name, value);
   check(X509_sign(x, issuer_key, spec.md != nullptr ? spec.md : EVP_sha256()) > 0, "X509_sign");
   return c;
 }
 
-std::vector<unsigned char> sign_pkcs7(const std::string& content, const KeyedCert& signer,
-                                      const SignRequest& spec) {
+Pkcs7Ptr build_pkcs7(const std::string& content, const KeyedCert& signer,
+                     const SignRequest& spec) {
   int flags = PKCS7_BINARY | PKCS7_PARTIAL;
   if (!spec.signed_attributes) flags |= PKCS7_NOATTR;
   if (spec.detached) flags |= PKCS7_DETACHED;
@@ -136,12 +153,21 @@ std::vector<unsigned char> sign_pkcs7(const std::string& content, const KeyedCer
                       OBJ_nid2obj(NID_sha256WithRSAEncryption), V_ASN1_NULL, nullptr);
     }
   }
-  const int len = i2d_PKCS7(p7.get(), nullptr);
+  return p7;
+}
+
+std::vector<unsigned char> pkcs7_der(PKCS7* p7) {
+  const int len = i2d_PKCS7(p7, nullptr);
   check(len > 0, "i2d_PKCS7");
   std::vector<unsigned char> der(static_cast<size_t>(len));
   unsigned char* p = der.data();
-  i2d_PKCS7(p7.get(), &p);
+  i2d_PKCS7(p7, &p);
   return der;
+}
+
+std::vector<unsigned char> sign_pkcs7(const std::string& content, const KeyedCert& signer,
+                                      const SignRequest& spec) {
+  return pkcs7_der(build_pkcs7(content, signer, spec).get());
 }
 
 std::string base64(const std::vector<unsigned char>& der) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "attest/detail/openssl_util.h"
@@ -28,8 +29,14 @@ struct CertRequest {
   std::vector<std::string> eku = {"serverAuth", "clientAuth"};  // empty: no EKU extension
   std::vector<std::string> ca_issuers;    // AIA "CA Issuers" URLs
   const EVP_MD* md = nullptr;             // certificate signature digest; nullptr = SHA-256
-  int key_bits = 2048;
+  int key_bits = 2048;                    // RSA modulus size
+  bool ec_key = false;                    // a P-256 key instead: generated in microseconds
   long serial = 0;                        // 0: a fresh serial
+  std::string key_usage;                  // e.g. "critical,keyEncipherment"; empty: by `ca`
+  int path_len = -1;                      // CA only: pathLenConstraint; -1: none
+  // More extensions, as openssl.cnf writes them, e.g. {"nameConstraints", "permitted;DNS:x.y"}
+  // or {"1.3.6.1.4.1.99999.1", "critical,DER:05:00"}.
+  std::vector<std::pair<std::string, std::string>> extensions;
 };
 
 // Issues a certificate signed by `issuer` (self-signed when null). With `reuse_key` the new
@@ -48,8 +55,12 @@ struct SignRequest {
   std::vector<const KeyedCert*> extra_certs;
 };
 
-// PKCS#7 SignedData DER over `content`, shaped like IMDS's by default (attached content, no
-// signed attributes, only the signer embedded).
+// PKCS#7 SignedData over `content`, shaped like IMDS's by default (attached content, no signed
+// attributes, only the signer embedded). build_pkcs7 returns the object (for tests that alter
+// it before encoding), sign_pkcs7 its DER.
+attest::detail::Pkcs7Ptr build_pkcs7(const std::string& content, const KeyedCert& signer,
+                                     const SignRequest& request = {});
+std::vector<unsigned char> pkcs7_der(PKCS7* p7);
 std::vector<unsigned char> sign_pkcs7(const std::string& content, const KeyedCert& signer,
                                       const SignRequest& request = {});
 

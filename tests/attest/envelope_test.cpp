@@ -26,6 +26,33 @@ TEST(Envelope, PassesDerThrough) {
   EXPECT_EQ(r.form, "der");
 }
 
+TEST(Envelope, ReadsTheBodyWithMembersReversedAndWhitespace) {
+  auto r = decode_envelope(" {\n \"signature\" : \"MIIBAgM=\" ,\t\"encoding\":\"pkcs7\" }\r\n");
+  EXPECT_EQ(r.code, ErrorCode::kOk) << r.message;
+  EXPECT_EQ(r.form, "json");
+  EXPECT_EQ(r.der, (std::vector<unsigned char>{0x30, 0x82, 0x01, 0x02, 0x03}));
+}
+
+TEST(Envelope, ReadsEscapesAndExtraMembersThroughTheJsonParser) {
+  auto r = decode_envelope(R"({"encoding":"pkcs7","extra":[1],"signature":"MIIB\/gM="})");
+  EXPECT_EQ(r.code, ErrorCode::kOk) << r.message;
+  EXPECT_EQ(r.der, (std::vector<unsigned char>{0x30, 0x82, 0x01, 0xfe, 0x03}));
+}
+
+TEST(Envelope, RejectsARawLineBreakInsideTheJsonSignatureString) {
+  // Base64 allows line breaks, JSON strings do not: the body is not JSON.
+  auto r = decode_envelope("{\"encoding\":\"pkcs7\",\"signature\":\"MIIB\nAgM=\"}");
+  EXPECT_EQ(r.code, ErrorCode::kEnvelopeNotJson) << r.message;
+}
+
+TEST(Envelope, DecodesPaddingLikeOpenSslIgnoringTheUnusedBits) {
+  // "QR==" carries bits below the one output byte; OpenSSL ignores them, and so does the
+  // one-shot decoder.
+  EXPECT_EQ(decode_envelope("QR==").der, (std::vector<unsigned char>{'A'}));
+  EXPECT_EQ(decode_envelope("QUJD").der, (std::vector<unsigned char>{'A', 'B', 'C'}));
+  EXPECT_EQ(decode_envelope("QUI=").der, (std::vector<unsigned char>{'A', 'B'}));
+}
+
 struct Bad {
   const char* name;
   std::string input;
@@ -56,6 +83,14 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{"bad_base64_char", R"({"encoding":"pkcs7","signature":"MI!B"})",
             ErrorCode::kEnvelopeBadBase64},
         Bad{"data_after_padding", "MIIBAgM=QUFB", ErrorCode::kEnvelopeBadBase64},
+        Bad{"json_data_after_padding", R"({"encoding":"pkcs7","signature":"MIIBAgM=QUFB"})",
+            ErrorCode::kEnvelopeBadBase64},
+        Bad{"json_padding_only", R"({"encoding":"pkcs7","signature":"===="})",
+            ErrorCode::kEnvelopeBadBase64},
+        Bad{"json_empty_signature", R"({"encoding":"pkcs7","signature":""})",
+            ErrorCode::kEnvelopeBadBase64},
+        Bad{"json_trailing_text", R"({"encoding":"pkcs7","signature":"MIIBAgM="} x)",
+            ErrorCode::kEnvelopeNotJson},
         Bad{"bare_garbage", "not a document", ErrorCode::kEnvelopeBadBase64}),
     [](const auto& info) { return std::string(info.param.name); });
 

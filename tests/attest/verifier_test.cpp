@@ -133,6 +133,23 @@ TEST(Verifier, AzureDocsSampleVerifiesItsSignatureButFailsItsChain) {
   EXPECT_EQ(r.signer->subject, "CN=testsubdomain.metadata.azure.com");
 }
 
+TEST(Verifier, LeavesNoOpenSslErrorBehindForAnUndecodableSubjectAltName) {
+  // X509_get_ext_d2i leaves errors on the thread's queue; they must not reach the next document's
+  // diagnosis (found by tests/fuzz/verify_fuzzer).
+  testing::CertSpec spec;
+  spec.cn = "metadata.azure.com";
+  spec.extensions = {{"subjectAltName", "DER:05:00"}};
+  const testing::Cert leaf = testing::make_cert(spec, &pki().intermediate);
+  Verifier v(trust_with(pki().root), options_at(kTestNow));
+  ERR_clear_error();
+  for (int i = 0; i < 2; ++i) {  // the second time from the certificate cache
+    VerificationReport r =
+        v.verify(testing::envelope(testing::sign(testing::payload("1"), leaf, with_chain())));
+    EXPECT_FALSE(r.verified);
+    EXPECT_EQ(ERR_peek_error(), 0ul) << detail::drain_openssl_errors();
+  }
+}
+
 TEST(Verifier, BundledAnchorsAreLoaded) {
   TrustStore t;
   t.add_bundled();

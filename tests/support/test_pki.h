@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "attest/detail/openssl_util.h"
+#include "emulator/detail/x509_builder.h"
 
 namespace hciattest::testing {
 
@@ -18,44 +19,22 @@ namespace hciattest::testing {
 inline constexpr std::int64_t kTestNow = 1780315200;
 inline constexpr std::int64_t kDay = 86400;
 
-struct Cert {
-  attest::detail::X509Ptr x509;
-  attest::detail::EvpPkeyPtr key;
-  std::string pem() const;
-  std::vector<unsigned char> der() const;
-};
+// Certificates and documents come from the emulator's builder (emulator/detail/x509_builder.h);
+// this header adds the test defaults (times around kTestNow) and the forgery knobs.
+using Cert = emulator::detail::KeyedCert;
 
-struct CertSpec {
-  std::string cn;
-  std::vector<std::string> dns;              // subjectAltName DNS entries
-  bool ca = false;
-  std::int64_t not_before = kTestNow - 30 * kDay;
-  std::int64_t not_after = kTestNow + 150 * kDay;
-  std::vector<std::string> eku = {"serverAuth", "clientAuth"};  // empty: no EKU extension
-  std::vector<std::string> ca_issuers;       // AIA "CA Issuers" URLs
-  const EVP_MD* md = nullptr;                // signature digest; nullptr = SHA-256
-  int key_bits = 2048;                       // RSA modulus size
-  bool ec_key = false;                       // a P-256 key instead: generated in microseconds
-  long serial = 0;                           // 0: a fresh serial
-  std::string key_usage;                     // e.g. "critical,keyEncipherment"; empty: by `ca`
-  int path_len = -1;                         // CA only: pathLenConstraint; -1: none
-  // More extensions, as openssl.cnf writes them, e.g. {"nameConstraints", "permitted;DNS:x.y"}
-  // or {"1.3.6.1.4.1.99999.1", "critical,DER:05:00"}.
-  std::vector<std::pair<std::string, std::string>> extensions;
+struct CertSpec : emulator::detail::CertRequest {
+  CertSpec() {
+    not_before = kTestNow - 30 * kDay;
+    not_after = kTestNow + 150 * kDay;
+  }
 };
 
 // Makes a certificate signed by `issuer` (self-signed when null). `reuse_key` signs the new
 // certificate's public key from an existing key pair (same key, different certificate).
 Cert make_cert(const CertSpec& spec, const Cert* issuer, const Cert* reuse_key = nullptr);
 
-struct SignSpec {
-  bool detached = false;
-  bool signed_attributes = false;         // OpenSSL's default PKCS#7 attributes
-  bool embed_signer = true;
-  bool azure_digest_oid = true;           // write sha256WithRSAEncryption as the digest algorithm
-  const EVP_MD* md = nullptr;             // nullptr = SHA-256
-  std::vector<const Cert*> extra_signers;  // more SignerInfos
-  std::vector<const Cert*> extra_certs;    // more embedded certificates
+struct SignSpec : emulator::detail::SignRequest {
   // Forgery knobs, applied to the first SignerInfo after signing:
   bool strip_signers = false;              // remove every SignerInfo
   const Cert* resign_with = nullptr;       // replace the signature with one by this cert's key

@@ -1,0 +1,22 @@
+// A parser-free reading of the IMDS response body in its usual form. Private to attest/.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace hciattest::attest::detail {
+
+enum class BodyScan {
+  kDecoded,    // the usual body; `der` holds the decoded signature
+  kBadBase64,  // the usual body, but its signature is not valid base64
+  kUnusual,    // anything else: the caller parses the JSON
+};
+
+// Recognises a `text` (trimmed, starting with '{') that is exactly a JSON object with the two
+// members "encoding": "pkcs7" and "signature": "<base64 alphabet and '='>", in either order, with
+// JSON whitespace between tokens and no escape sequences, and decodes the signature as
+// decode_base64 does. For every text not reported kUnusual, nlohmann::json reads the same two
+// members and decode_base64 gives the same verdict and bytes (the fuzzer checks that).
+BodyScan decode_envelope_body(std::string_view text, std::vector<unsigned char>& der);
+
+}  // namespace hciattest::attest::detail

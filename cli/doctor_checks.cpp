@@ -1,0 +1,289 @@
+#include "cli/doctor_checks.h"
+
+#include <algorithm>
+
+namespace hciattest::cli {
+namespace {
+
+using hostcheck::Platform;
+
+DoctorCheck make(const char* id, const char* title) {
+  DoctorCheck c;
+  c.id = id;
+  c.title = title;
+  return c;
+}
+
+DoctorCheck skip(const char* id, const char* title, const std::string& why) {
+  DoctorCheck c = make(id, title);
+  c.status = DoctorStatus::kSkip;
+  c.summary = why;
+  return c;
+}
+
+bool in_link_local(const std::string& address) {
+  return address.rfind("169.254.", 0) == 0;
+}
+
+std::string route_text(const hostcheck::Route& r) {
+  return r.destination + "/" + std::to_string(r.prefix_length) + " via " +
+         (r.gateway.empty() ? "on-link" : r.gateway) + " dev " + r.interface_name +
+         " metric " + std::to_string(r.metric);
+}
+
+DoctorCheck check_platform(const DoctorFacts& f) {
+  DoctorCheck c = make("platform", "platform detection");
+  c.status = f.platform.platform == Platform::kOther ? DoctorStatus::kWarn : DoctorStatus::kPass;
+  c.summary = f.platform.summary;
+  c.evidence = f.platform.evidence;
+  if (c.status == DoctorStatus::kWarn) {
+    c.remedy = "run hciattest on the Windows VM itself (Azure, Azure Stack HCI or AWS); on other "
+               "machines only `verify` and `emulate` make sense";
+  }
+  return c;
+}
+
+DoctorCheck check_proxy(const DoctorFacts& f) {
+  DoctorCheck c = make("proxy", "proxy settings");
+  if (f.proxy_env.empty()) {
+    c.status = DoctorStatus::kPass;
+    c.summary = "no proxy variables set";
+    return c;
+  }
+  for (const auto& [k, v] : f.proxy_env) c.evidence.push_back(k + "=" + v);
+  std::string no_proxy;
+  for (const char* k : {"no_proxy", "NO_PROXY"}) {
+    if (auto it = f.proxy_env.find(k); it != f.proxy_env.end()) no_proxy += it->second + ",";
+  }
+  const bool bypassed = no_proxy.find("169.254.169.254") != std::string::npos &&
+                        no_proxy.find("169.254.169.253") != std::string::npos;
+  c.status = bypassed ? DoctorStatus::kPass : DoctorStatus::kWarn;
+  c.summary = bypassed ? "proxy set; IMDS addresses bypass it"
+                       : "a proxy is set without NO_PROXY for 169.254.169.254/.253 (hciattest "
+                         "bypasses it; other tools may send IMDS requests to the proxy, which "
+                         "IMDS refuses)";
+  if (!bypassed) {
+    c.remedy = "add 169.254.169.254,169.254.169.253 to NO_PROXY (and to the WinHTTP bypass list: "
+               "netsh winhttp set proxy <proxy> bypass-list=\"169.254.169.254;169.254.169.253\")";
+  }
+  return c;
+}
+
+DoctorCheck check_hci_nic(const DoctorFacts& f) {
+  const char* id = "hci-imds-nic";
+  const char* title = "Azure Stack HCI IMDS adapter (legacy path, 169.254.169.253)";
+  if (f.platform.platform == Platform::kAzure || f.platform.platform == Platform::kAws) {
+    return skip(id, title, "not an Azure Stack HCI VM");
+  }
+  DoctorCheck c = make(id, title);
+  c.remedy = "on the HCI host: Get-AzStackHCIVMAttestation; enable with "
+             "Add-AzStackHCIVMAttestation -VMName <vm> (adds the VM's adapter on the "
+             "AZSHCI_HOST-IMDS_DO_NOT_MODIFY switch; Generation 1 VMs must be powered off "
+             "first), then Sync-AzureStackHCI if the host's attestation shows Expired";
+  if (!f.adapters.ok()) {
+    c.status = DoctorStatus::kFail;
+    c.summary = "cannot list network adapters: " + f.adapters.error;
+    return c;
+  }
+  std::vector<std::string> apipa;
+  for (const auto& a : *f.adapters.value) {
+    for (const auto& addr : a.addresses) {
+      if (!addr.ipv6 && in_link_local(addr.address)) {
+        apipa.push_back(a.name + " " + addr.address + "/" + std::to_string(addr.prefix_length) +
+                        (a.up ? "" : " (down)"));
+      }
+    }
+  }
+  for (const auto& s : apipa) c.evidence.push_back("link-local adapter: " + s);
+  if (f.route_253.ok()) c.evidence.push_back("route to 169.254.169.253: " + route_text(*f.route_253.value));
+  else c.evidence.push_back("route to 169.254.169.253: " + f.route_253.error);
+  c.evidence.push_back(std::string("TCP 169.254.169.253:80: ") +
+                       (f.tcp_253.connected ? "open (" + std::to_string(f.tcp_253.elapsed_ms) + " ms)"
+                                            : f.tcp_253.error));
+  const bool routed_on_link = f.route_253.ok() && f.route_253.value->gateway.empty() &&
+                              std::any_of(apipa.begin(), apipa.end(), [&](const std::string& s) {
+                                return s.rfind(f.route_253.value->interface_name + " ", 0) == 0;
+                              });
+  if (apipa.empty()) {
+    // A Hyper-V guest without the adapter is the HCI case this check exists for; elsewhere it
+    // is only a note.
+    c.status = (f.platform.platform == Platform::kAzureStackHci || f.platform.platform == Platform::kHyperV)
+                   ? DoctorStatus::kFail
+                   : DoctorStatus::kWarn;
+    c.summary = "no adapter has a 169.254.x.x address: this VM has no IMDS adapter from its HCI host";
+  } else if (!routed_on_link) {
+    c.status = DoctorStatus::kFail;
+    c.summary = "169.254.169.253 is not routed on-link through the link-local adapter";
+    c.remedy = "remove the route that captures 169.254.169.253 (route print / ip route), or the "
+               "static address on the IMDS adapter: it must keep its APIPA 169.254.x.x/16 address";
+  } else if (!f.tcp_253.connected) {
+    c.status = DoctorStatus::kFail;
+    c.summary = "the adapter is there but 169.254.169.253:80 does not answer";
+  } else {
+    c.status = DoctorStatus::kPass;
+    c.summary = "the IMDS adapter routes 169.254.169.253 and its port 80 answers";
+    c.remedy.clear();
+  }
+  return c;
+}
+
+DoctorCheck check_imds(const DoctorFacts& f) {
+  const char* id = "imds-reachable";
+  const char* title = "IMDS answers the attested-document request";
+  if (!f.imds_attempted) return skip(id, title, "IMDS was not queried");
+  DoctorCheck c = make(id, title);
+  for (const auto& a : f.imds.trace) {
+    c.evidence.push_back("+" + std::to_string(a.start_ms) + " ms " + a.endpoint + ": " +
+                         (a.status != 0 ? "HTTP " + std::to_string(a.status) : a.error) + " (" +
+                         std::to_string(a.duration_ms) + " ms) " + a.decision);
+  }
+  if (f.imds.ok) {
+    c.status = DoctorStatus::kPass;
+    c.summary = "answered by " + f.imds.endpoint + " in " + std::to_string(f.imds.elapsed_ms) +
+                " ms after " + std::to_string(f.imds.trace.size()) + " attempt(s)";
+  } else {
+    c.status = DoctorStatus::kFail;
+    c.summary = "no IMDS endpoint answered: " + f.imds.error;
+    c.remedy = f.platform.platform == Platform::kAzure
+                   ? "check that nothing in the guest blocks 169.254.169.254 (firewall, proxy, a "
+                     "route through a VPN) and that no proxy intercepts it"
+                   : "on Azure Stack HCI enable attestation for this VM on the host "
+                     "(Add-AzStackHCIVMAttestation -VMName <vm>); see hci-imds-nic";
+  }
+  return c;
+}
+
+DoctorCheck check_document(const DoctorFacts& f) {
+  const char* id = "attested-document";
+  const char* title = "attested document verifies (signature, chain, signer, nonce, time)";
+  if (!f.imds.ok || !f.verification) return skip(id, title, "no document: imds-reachable failed");
+  const attest::VerificationReport& r = *f.verification;
+  DoctorCheck c = make(id, title);
+  for (const auto& k : r.checks) {
+    c.evidence.push_back(std::string(k.id) + ": " + std::string(attest::status_id(k.status)) +
+                         (k.code != attest::ErrorCode::kOk ? " (" + std::string(attest::error_id(k.code)) + ")" : "") +
+                         " " + k.message);
+  }
+  if (r.signer) c.evidence.push_back("signer: " + r.signer->subject);
+  for (const auto& cert : r.chain) c.evidence.push_back("chain: " + cert.subject + " [" + cert.origin + "]");
+  if (r.verified) {
+    c.status = DoctorStatus::kPass;
+    c.summary = "verified; signed by " + (r.signer ? r.signer->subject : std::string("?")) +
+                ", nonce fresh";
+  } else {
+    c.status = DoctorStatus::kFail;
+    c.summary = std::string(attest::error_id(r.code)) + ": " + r.message;
+    c.remedy = "see docs/troubleshooting.md for " + std::string(attest::error_id(r.code)) +
+               "; Windows' own activation (fclip.exe) needs the same chain in the LocalMachine store";
+  }
+  return c;
+}
+
+DoctorCheck check_kms(const DoctorFacts& f, const KmsProbe& k, const std::string& id) {
+  DoctorCheck c = make(id.c_str(), ("KMS " + k.host + ":" + std::to_string(k.port)).c_str());
+  if (k.dns) {
+    if (!k.dns->ok()) {
+      c.status = DoctorStatus::kFail;
+      c.summary = "cannot resolve " + k.host + ": " + k.dns->error;
+      c.remedy = "the VM's DNS must resolve " + k.host + " (Azure-provided DNS does; custom DNS "
+                 "servers must forward it)";
+      return c;
+    }
+    std::string list;
+    for (const auto& a : *k.dns->value) list += (list.empty() ? "" : ", ") + a;
+    c.evidence.push_back(k.host + " resolves to " + list);
+  }
+  c.evidence.push_back(k.tcp.connected ? "TCP " + std::to_string(k.port) + " open (" +
+                                             std::to_string(k.tcp.elapsed_ms) + " ms)"
+                                       : "TCP " + std::to_string(k.port) + ": " + k.tcp.error);
+  if (k.tcp.connected) {
+    c.status = DoctorStatus::kPass;
+    c.summary = k.host + ":" + std::to_string(k.port) + " accepts connections";
+  } else {
+    c.status = DoctorStatus::kFail;
+    c.summary = k.host + ":" + std::to_string(k.port) + " does not accept connections";
+    c.remedy = f.platform.platform == Platform::kAws
+                   ? "see aws-kms-routes; security groups and NACLs must allow TCP 1688 out"
+                   : "Azure KMS answers only sources inside Azure: with forced tunnelling add /32 "
+                     "routes to the KMS addresses with next hop Internet; open TCP 1688 outbound";
+  }
+  return c;
+}
+
+DoctorCheck check_aws_routes(const DoctorFacts& f) {
+  const char* id = "aws-kms-routes";
+  const char* title = "routes to the AWS KMS addresses 169.254.169.250/.251";
+  DoctorCheck c = make(id, title);
+  if (!f.default_route || !f.default_route->ok()) {
+    c.status = DoctorStatus::kFail;
+    c.summary = "no default route: cannot tell the subnet gateway";
+    c.remedy = "fix the primary adapter's gateway first";
+    return c;
+  }
+  const hostcheck::Route& def = *f.default_route->value;
+  c.evidence.push_back("default route: " + route_text(def));
+  bool ok = true;
+  for (const auto& r : f.aws_routes) {
+    if (!r.route.ok()) {
+      ok = false;
+      c.evidence.push_back(r.target + ": " + r.route.error);
+      continue;
+    }
+    const auto& rt = *r.route.value;
+    c.evidence.push_back(r.target + ": " + route_text(rt));
+    if (rt.gateway != def.gateway || rt.interface_index != def.interface_index) ok = false;
+  }
+  c.status = ok ? DoctorStatus::kPass : DoctorStatus::kFail;
+  c.summary = ok ? "both go through the primary adapter's subnet gateway " + def.gateway
+                 : "a KMS address is not routed through the primary adapter's gateway " + def.gateway +
+                       " (an AMI restored into another subnet keeps EC2Launch v1's old routes)";
+  if (!ok) {
+    c.remedy = "hciattest activate --plan shows the route repair (what EC2Launch v1 Add-Routes "
+               "does): route the /32s 169.254.169.250 and .251 via " + def.gateway;
+  }
+  return c;
+}
+
+}  // namespace
+
+std::string azure_kms_host(const std::string& cloud) {
+  if (cloud == "usgov") return "azkms.core.usgovcloudapi.net";
+  if (cloud == "china") return "azkms.core.chinacloudapi.cn";
+  return "azkms.core.windows.net";
+}
+
+const std::vector<std::string>& aws_kms_addresses() {
+  static const std::vector<std::string> kAddresses = {"169.254.169.250", "169.254.169.251"};
+  return kAddresses;
+}
+
+std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& f) {
+  std::vector<DoctorCheck> out;
+  out.push_back(check_platform(f));
+  out.push_back(check_proxy(f));
+  out.push_back(check_hci_nic(f));
+  out.push_back(check_imds(f));
+  out.push_back(check_document(f));
+  const Platform p = f.platform.platform;
+  if (p == Platform::kAws) {
+    DoctorCheck routes = check_aws_routes(f);
+    const bool routes_ok = routes.status == DoctorStatus::kPass;
+    out.push_back(routes);
+    for (size_t i = 0; i < f.kms.size(); ++i) {
+      const std::string id = "aws-kms-" + std::to_string(i + 1);
+      out.push_back(routes_ok ? check_kms(f, f.kms[i], id)
+                              : skip(id.c_str(), ("KMS " + f.kms[i].host).c_str(),
+                                     "skipped: aws-kms-routes failed"));
+    }
+  } else if (p == Platform::kAzure) {
+    for (const auto& k : f.kms) out.push_back(check_kms(f, k, "azure-kms"));
+  } else {
+    out.push_back(skip("kms", "classic KMS (Server SKUs on Azure and AWS)",
+                       "not applicable: KMS checks run on Azure and AWS VMs"));
+  }
+  // Licensing state, the LicenseImdsIntegration task and Security-SPP events join here with
+  // the activation module (Windows), as more checks in this list.
+  return out;
+}
+
+}  // namespace hciattest::cli

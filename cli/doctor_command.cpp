@@ -1,0 +1,147 @@
+#include "cli/doctor_command.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <ostream>
+
+#include "cli/exit_codes.h"
+#include "cli/usage_error.h"
+#include "cli/verify_render.h"
+
+#ifndef HCIATTEST_VERSION
+#define HCIATTEST_VERSION "0.0.0"
+#endif
+
+namespace hciattest::cli {
+namespace {
+
+using std::chrono::milliseconds;
+
+bool apipa_on_link(const DoctorFacts& f) {
+  if (!f.route_253.ok() || !f.route_253.value->gateway.empty() || !f.adapters.ok()) return false;
+  for (const auto& a : *f.adapters.value) {
+    if (a.name != f.route_253.value->interface_name) continue;
+    for (const auto& addr : a.addresses) {
+      if (!addr.ipv6 && addr.address.rfind("169.254.", 0) == 0) return true;
+    }
+  }
+  return false;
+}
+
+void collect_kms(const DoctorCommandOptions& o, hostcheck::NetworkInspector& net, DoctorFacts& f) {
+  if (f.platform.platform == hostcheck::Platform::kAzure) {
+    KmsProbe k;
+    k.host = azure_kms_host(o.cloud);
+    k.dns = net.resolve(k.host);
+    if (k.dns->ok() && !k.dns->value->empty()) {
+      k.tcp = net.tcp_connect(k.dns->value->front(), k.port, milliseconds(3000));
+    } else {
+      k.tcp.error = "not tried: the name does not resolve";
+    }
+    f.kms.push_back(std::move(k));
+  } else if (f.platform.platform == hostcheck::Platform::kAws) {
+    auto table = net.ipv4_routes();
+    hostcheck::Result<hostcheck::Route> def;
+    if (table.ok()) {
+      for (const auto& r : *table.value) {
+        if (r.prefix_length == 0 && (!def.ok() || r.metric < def.value->metric)) def.value = r;
+      }
+      if (!def.ok()) def.error = "the routing table has no default route";
+    } else {
+      def.error = table.error;
+    }
+    f.default_route = def;
+    for (const auto& a : aws_kms_addresses()) {
+      f.aws_routes.push_back({a, net.route_to(a)});
+      KmsProbe k;
+      k.host = a;
+      k.tcp = net.tcp_connect(a, k.port, milliseconds(3000));
+      f.kms.push_back(std::move(k));
+    }
+  }
+}
+
+}  // namespace
+
+CLI::App* add_doctor_command(CLI::App& app, DoctorCommandOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "doctor",
+      "Check the whole attestation path of this VM: platform, IMDS adapter and route, IMDS, the "
+      "attested document, proxy, KMS; each check with evidence and the remedy");
+  cmd->add_option("--output,-o", o.output, "text, json (schema docs/report-schema.json) or junit")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json", "junit"}));
+  cmd->add_option("--timeout", o.timeout_seconds, "IMDS time limit in seconds, retries included")
+      ->capture_default_str()
+      ->check(CLI::Range(0.5, 600.0));
+  cmd->add_option("--endpoint", o.endpoints, "IMDS base URL instead of .254 then .253 (repeatable)")
+      ->type_name("URL");
+  cmd->add_flag("--strict", o.strict, "Warnings fail too (exit 1 instead of 3)");
+  cmd->add_option("--ca-file", o.ca_files, "Extra trusted anchors for the attested document")
+      ->type_name("PEM");
+  cmd->add_option("--signer-domain", o.signer_domains, "Accept this signer domain (repeatable)")
+      ->type_name("D");
+  cmd->add_option("--cloud", o.cloud, "public, usgov, china or germany")
+      ->check(CLI::IsMember({"public", "usgov", "china", "germany"}));
+  return cmd;
+}
+
+DoctorFacts collect_doctor_facts(const DoctorCommandOptions& o, CommandIo& io,
+                                 hostcheck::NetworkInspector& net) {
+  DoctorFacts f;
+  f.smbios = hostcheck::read_smbios();
+  f.adapters = net.adapters();
+  f.route_253 = net.route_to("169.254.169.253");
+  // Probe the host's IMDS port only through a link-local adapter: never send it to a gateway.
+  if (apipa_on_link(f)) {
+    f.tcp_253 = net.tcp_connect("169.254.169.253", 80, milliseconds(1500));
+  } else {
+    f.tcp_253.error = "not probed: no on-link route through a 169.254.x.x adapter";
+  }
+  for (const char* var : {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy",
+                          "ALL_PROXY", "no_proxy", "NO_PROXY"}) {
+    if (const char* v = std::getenv(var); v != nullptr && *v != '\0') f.proxy_env[var] = v;
+  }
+  imds::ImdsRequest req;
+  if (!o.endpoints.empty()) req.endpoints = o.endpoints;
+  req.timeout = milliseconds(static_cast<std::int64_t>(o.timeout_seconds * 1000));
+  f.imds_attempted = true;
+  f.imds = imds::fetch(req, imds::real_environment());
+  if (f.imds.ok) {
+    VerifyCommandOptions vo;
+    vo.ca_files = o.ca_files;
+    vo.signer_domains = o.signer_domains;
+    vo.cloud = o.cloud;
+    auto trust = build_trust(vo);
+    attest::VerifyOptions options = build_options(vo, io);
+    options.expected_nonce = f.imds.nonce;
+    attest::Verifier verifier(trust, options);
+    f.verification = verifier.verify(f.imds.body);
+  }
+  f.platform = hostcheck::detect_platform(f.smbios, f.imds.ok ? f.imds.endpoint : "");
+  collect_kms(o, net, f);
+  return f;
+}
+
+int run_doctor(const DoctorCommandOptions& o, CommandIo& io) {
+  try {
+    auto inspector = hostcheck::make_network_inspector();
+    DoctorFacts facts = collect_doctor_facts(o, io, *inspector);
+    DoctorReport report;
+    report.tool_version = HCIATTEST_VERSION;
+    report.generated_at = iso8601(io.now());
+    report.platform = std::string(hostcheck::platform_id(facts.platform.platform));
+    report.platform_summary = facts.platform.summary;
+    report.checks = evaluate_doctor(facts);
+    if (o.output == "json") io.out << doctor_to_json(report).dump(2) << "\n";
+    else if (o.output == "junit") io.out << doctor_to_junit(report);
+    else io.out << doctor_to_text(report, io.color);
+    return doctor_exit_code(report, o.strict);
+  } catch (const UsageError& e) {
+    io.err << "hciattest doctor: " << e.message << "\n";
+    return kExitUsage;
+  }
+}
+
+}  // namespace hciattest::cli

@@ -1,0 +1,148 @@
+#include "cli/doctor_report.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "cli/exit_codes.h"
+
+namespace hciattest::cli {
+namespace {
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // XML 1.0 forbids most control characters even escaped.
+        if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') out += '?';
+        else out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+int rank(DoctorStatus s) {
+  switch (s) {
+    case DoctorStatus::kFail: return 0;
+    case DoctorStatus::kWarn: return 1;
+    case DoctorStatus::kPass: return 2;
+    case DoctorStatus::kSkip: return 3;
+  }
+  return 3;
+}
+
+}  // namespace
+
+const char* doctor_status_id(DoctorStatus s) {
+  switch (s) {
+    case DoctorStatus::kPass: return "pass";
+    case DoctorStatus::kWarn: return "warn";
+    case DoctorStatus::kFail: return "fail";
+    case DoctorStatus::kSkip: return "skip";
+  }
+  return "skip";
+}
+
+int doctor_exit_code(const DoctorReport& r, bool strict) {
+  bool warn = false;
+  for (const auto& c : r.checks) {
+    if (c.status == DoctorStatus::kFail) return kExitFailed;
+    warn = warn || c.status == DoctorStatus::kWarn;
+  }
+  if (warn) return strict ? kExitFailed : kExitWarnings;
+  return kExitOk;
+}
+
+nlohmann::json doctor_to_json(const DoctorReport& r) {
+  nlohmann::json checks = nlohmann::json::array();
+  int counts[4] = {0, 0, 0, 0};
+  for (const auto& c : r.checks) {
+    ++counts[static_cast<int>(c.status)];
+    checks.push_back({{"id", c.id},
+                      {"title", c.title},
+                      {"status", doctor_status_id(c.status)},
+                      {"summary", c.summary},
+                      {"evidence", c.evidence},
+                      {"remedy", c.remedy}});
+  }
+  const int code = doctor_exit_code(r, false);
+  return {{"schema", kDoctorSchema},
+          {"tool_version", r.tool_version},
+          {"generated_at", r.generated_at},
+          {"platform", {{"id", r.platform}, {"summary", r.platform_summary}}},
+          {"verdict", code == kExitOk ? "healthy" : code == kExitWarnings ? "warnings" : "failures"},
+          {"counts", {{"pass", counts[0]}, {"warn", counts[1]}, {"fail", counts[2]}, {"skip", counts[3]}}},
+          {"checks", checks}};
+}
+
+std::string doctor_to_text(const DoctorReport& r, bool color) {
+  auto paint = [color](DoctorStatus s) -> std::string {
+    const char* id = doctor_status_id(s);
+    std::string label = s == DoctorStatus::kFail ? "FAIL" : s == DoctorStatus::kWarn ? "WARN" : id;
+    if (!color) return label;
+    const char* code = s == DoctorStatus::kFail ? "31" : s == DoctorStatus::kWarn ? "33"
+                       : s == DoctorStatus::kPass ? "32" : "90";
+    return std::string("\x1b[") + code + "m" + label + "\x1b[0m";
+  };
+  std::vector<const DoctorCheck*> order;
+  for (const auto& c : r.checks) order.push_back(&c);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const DoctorCheck* a, const DoctorCheck* b) { return rank(a->status) < rank(b->status); });
+  const int code = doctor_exit_code(r, false);
+  std::string out = std::string("hciattest doctor: ") +
+                    (code == kExitOk ? "healthy" : code == kExitWarnings ? "warnings" : "FAILURES") +
+                    "\n  platform  " + r.platform + ": " + r.platform_summary + "\n\n";
+  size_t width = 0;
+  for (const auto* c : order) width = std::max(width, c->id.size());
+  for (const auto* c : order) {
+    std::string id = c->id + std::string(width - c->id.size(), ' ');
+    out += "  " + paint(c->status) + "  " + id + "  " + c->summary + "\n";
+    if (c->status == DoctorStatus::kFail || c->status == DoctorStatus::kWarn) {
+      for (const auto& e : c->evidence) out += "        " + std::string(width, ' ') + "  - " + e + "\n";
+      if (!c->remedy.empty()) out += "        " + std::string(width, ' ') + "  remedy: " + c->remedy + "\n";
+    }
+  }
+  return out;
+}
+
+std::string doctor_to_junit(const DoctorReport& r) {
+  int failures = 0, skipped = 0;
+  for (const auto& c : r.checks) {
+    failures += c.status == DoctorStatus::kFail;
+    skipped += c.status == DoctorStatus::kSkip;
+  }
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += "<testsuites name=\"hciattest doctor\" tests=\"" + std::to_string(r.checks.size()) +
+         "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" skipped=\"" +
+         std::to_string(skipped) + "\">\n";
+  out += "  <testsuite name=\"hciattest.doctor\" tests=\"" + std::to_string(r.checks.size()) +
+         "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" skipped=\"" +
+         std::to_string(skipped) + "\" timestamp=\"" + xml_escape(r.generated_at) + "\">\n";
+  out += "    <properties><property name=\"platform\" value=\"" + xml_escape(r.platform) +
+         "\"/></properties>\n";
+  for (const auto& c : r.checks) {
+    out += "    <testcase classname=\"hciattest.doctor\" name=\"" + xml_escape(c.id) + "\" time=\"0\">\n";
+    std::string details = c.summary;
+    for (const auto& e : c.evidence) details += "\n- " + e;
+    if (c.status == DoctorStatus::kFail) {
+      out += "      <failure message=\"" + xml_escape(c.summary) + "\" type=\"" + xml_escape(c.id) +
+             "\">" + xml_escape(details + "\nremedy: " + c.remedy) + "</failure>\n";
+    } else if (c.status == DoctorStatus::kSkip) {
+      out += "      <skipped message=\"" + xml_escape(c.summary) + "\"/>\n";
+    } else {
+      std::string text = details;
+      if (c.status == DoctorStatus::kWarn) text = "WARNING: " + text + "\nremedy: " + c.remedy;
+      out += "      <system-out>" + xml_escape(text) + "</system-out>\n";
+    }
+    out += "    </testcase>\n";
+  }
+  out += "  </testsuite>\n</testsuites>\n";
+  return out;
+}
+
+}  // namespace hciattest::cli

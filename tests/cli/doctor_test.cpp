@@ -1,0 +1,249 @@
+// The doctor's checks over faked facts (every branch), its exit codes, and its renderers
+// against golden files (tests/data/golden; HCIATTEST_UPDATE_GOLDEN=1 rewrites them).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "cli/doctor_checks.h"
+#include "cli/doctor_report.h"
+#include "cli/exit_codes.h"
+
+namespace hciattest::cli {
+namespace {
+
+using hostcheck::Platform;
+
+hostcheck::Adapter adapter(const std::string& name, const std::string& addr, int prefix) {
+  hostcheck::Adapter a;
+  a.name = name;
+  a.index = 4;
+  a.up = true;
+  a.mac = "00:15:5d:01:02:03";
+  a.addresses.push_back({addr, prefix, false});
+  return a;
+}
+
+hostcheck::Route route(const std::string& dst, int prefix, const std::string& gw,
+                       const std::string& dev, unsigned index = 4) {
+  hostcheck::Route r;
+  r.destination = dst;
+  r.prefix_length = prefix;
+  r.gateway = gw;
+  r.interface_name = dev;
+  r.interface_index = index;
+  return r;
+}
+
+attest::VerificationReport verified() {
+  attest::VerificationReport r;
+  r.verified = true;
+  r.checks.push_back({"signature", "signature", attest::CheckStatus::kPass, attest::ErrorCode::kOk, "ok"});
+  attest::CertificateSummary s;
+  s.subject = "CN=metadata.azure.com";
+  r.signer = s;
+  return r;
+}
+
+// A healthy Azure Stack HCI VM: APIPA adapter, .253 on-link and answering, document verified.
+DoctorFacts healthy_hci() {
+  DoctorFacts f;
+  f.platform = {Platform::kAzureStackHci, "Azure Stack HCI VM", {"IMDS answered at http://169.254.169.253"}};
+  f.adapters.value = std::vector<hostcheck::Adapter>{adapter("Ethernet 2", "169.254.77.20", 16),
+                                                     adapter("Ethernet", "10.0.0.4", 24)};
+  f.route_253.value = route("169.254.0.0", 16, "", "Ethernet 2");
+  f.tcp_253.connected = true;
+  f.tcp_253.elapsed_ms = 1;
+  f.imds_attempted = true;
+  f.imds.ok = true;
+  f.imds.endpoint = "http://169.254.169.253";
+  f.imds.elapsed_ms = 260;
+  f.imds.trace = {{"http://169.254.169.254", 0, 260, 0, "cancelled", "cancelled"},
+                  {"http://169.254.169.253", 250, 9, 200, "", "ok"}};
+  f.verification = verified();
+  return f;
+}
+
+DoctorCheck find(const std::vector<DoctorCheck>& checks, const std::string& id) {
+  for (const auto& c : checks) {
+    if (c.id == id) return c;
+  }
+  throw std::runtime_error("no check " + id);
+}
+
+DoctorReport report_of(const DoctorFacts& f) {
+  DoctorReport r;
+  r.tool_version = "0.1.0";
+  r.generated_at = "2026-06-01T12:00:00Z";
+  r.platform = std::string(hostcheck::platform_id(f.platform.platform));
+  r.platform_summary = f.platform.summary;
+  r.checks = evaluate_doctor(f);
+  return r;
+}
+
+TEST(DoctorChecks, AHealthyHciVmPassesAndSkipsKms) {
+  DoctorReport r = report_of(healthy_hci());
+  EXPECT_EQ(find(r.checks, "hci-imds-nic").status, DoctorStatus::kPass);
+  EXPECT_EQ(find(r.checks, "imds-reachable").status, DoctorStatus::kPass);
+  EXPECT_EQ(find(r.checks, "attested-document").status, DoctorStatus::kPass);
+  EXPECT_EQ(find(r.checks, "kms").status, DoctorStatus::kSkip);
+  EXPECT_EQ(doctor_exit_code(r, false), kExitOk);
+}
+
+TEST(DoctorChecks, NoLinkLocalAdapterOnAHyperVGuestFailsWithTheHostRemedy) {
+  DoctorFacts f = healthy_hci();
+  f.platform.platform = Platform::kHyperV;
+  f.adapters.value = std::vector<hostcheck::Adapter>{adapter("Ethernet", "10.0.0.4", 24)};
+  f.route_253.value = route("0.0.0.0", 0, "10.0.0.1", "Ethernet");
+  f.imds.ok = false;
+  f.imds.error = "no endpoint answered";
+  f.verification.reset();
+  DoctorReport r = report_of(f);
+  const DoctorCheck& nic = find(r.checks, "hci-imds-nic");
+  EXPECT_EQ(nic.status, DoctorStatus::kFail);
+  EXPECT_NE(nic.remedy.find("Add-AzStackHCIVMAttestation"), std::string::npos);
+  EXPECT_EQ(find(r.checks, "imds-reachable").status, DoctorStatus::kFail);
+  EXPECT_EQ(find(r.checks, "attested-document").status, DoctorStatus::kSkip);
+  EXPECT_EQ(doctor_exit_code(r, false), kExitFailed);
+}
+
+TEST(DoctorChecks, TheHostImdsRoutedThroughAGatewayFails) {
+  DoctorFacts f = healthy_hci();
+  f.route_253.value = route("169.254.169.253", 32, "10.0.0.1", "Ethernet");
+  const DoctorCheck& nic = find(evaluate_doctor(f), "hci-imds-nic");
+  EXPECT_EQ(nic.status, DoctorStatus::kFail);
+  EXPECT_NE(nic.summary.find("not routed on-link"), std::string::npos);
+}
+
+TEST(DoctorChecks, ASilentHostImdsPortFails) {
+  DoctorFacts f = healthy_hci();
+  f.tcp_253.connected = false;
+  f.tcp_253.error = "timed out after 1500 ms";
+  EXPECT_EQ(find(evaluate_doctor(f), "hci-imds-nic").status, DoctorStatus::kFail);
+}
+
+TEST(DoctorChecks, OnAzureTheHciCheckIsSkippedAndKmsIsProbed) {
+  DoctorFacts f = healthy_hci();
+  f.platform.platform = Platform::kAzure;
+  KmsProbe k;
+  k.host = "azkms.core.windows.net";
+  k.dns = hostcheck::Result<std::vector<std::string>>{std::vector<std::string>{"20.118.99.224"}, ""};
+  k.tcp.connected = true;
+  f.kms.push_back(k);
+  auto checks = evaluate_doctor(f);
+  EXPECT_EQ(find(checks, "hci-imds-nic").status, DoctorStatus::kSkip);
+  EXPECT_EQ(find(checks, "azure-kms").status, DoctorStatus::kPass);
+  f.kms[0].dns = hostcheck::Result<std::vector<std::string>>{std::nullopt, "Name or service not known"};
+  const DoctorCheck& dns = find(evaluate_doctor(f), "azure-kms");
+  EXPECT_EQ(dns.status, DoctorStatus::kFail);
+  EXPECT_NE(dns.summary.find("cannot resolve"), std::string::npos);
+  f.kms[0].dns = hostcheck::Result<std::vector<std::string>>{std::vector<std::string>{"20.118.99.224"}, ""};
+  f.kms[0].tcp.connected = false;
+  f.kms[0].tcp.error = "timed out after 3000 ms";
+  const DoctorCheck& tcp = find(evaluate_doctor(f), "azure-kms");
+  EXPECT_EQ(tcp.status, DoctorStatus::kFail);
+  EXPECT_NE(tcp.remedy.find("forced tunnelling"), std::string::npos);
+}
+
+DoctorFacts aws(const std::string& kms_gateway) {
+  DoctorFacts f;
+  f.platform = {Platform::kAws, "AWS EC2 instance", {"SMBIOS system manufacturer = \"Amazon EC2\""}};
+  f.adapters.value = std::vector<hostcheck::Adapter>{adapter("Ethernet", "172.31.5.10", 20)};
+  f.route_253.error = "no route";
+  f.imds_attempted = true;
+  f.imds.error = "http://169.254.169.254: HTTP 404";
+  f.default_route = hostcheck::Result<hostcheck::Route>{route("0.0.0.0", 0, "172.31.0.1", "Ethernet", 6), ""};
+  for (const auto& a : aws_kms_addresses()) {
+    f.aws_routes.push_back({a, {route(a, 32, kms_gateway, "Ethernet", 6), ""}});
+    KmsProbe k;
+    k.host = a;
+    k.tcp.connected = true;
+    f.kms.push_back(k);
+  }
+  return f;
+}
+
+TEST(DoctorChecks, AwsRoutesThroughTheSubnetGatewayPass) {
+  auto checks = evaluate_doctor(aws("172.31.0.1"));
+  EXPECT_EQ(find(checks, "aws-kms-routes").status, DoctorStatus::kPass);
+  EXPECT_EQ(find(checks, "aws-kms-1").status, DoctorStatus::kPass);
+  EXPECT_EQ(find(checks, "aws-kms-2").status, DoctorStatus::kPass);
+}
+
+TEST(DoctorChecks, AStaleAmiRouteFailsAndSkipsTheKmsProbes) {
+  auto checks = evaluate_doctor(aws("172.16.0.1"));  // the old subnet's gateway
+  const DoctorCheck& routes = find(checks, "aws-kms-routes");
+  EXPECT_EQ(routes.status, DoctorStatus::kFail);
+  EXPECT_NE(routes.remedy.find("172.31.0.1"), std::string::npos);
+  EXPECT_EQ(find(checks, "aws-kms-1").status, DoctorStatus::kSkip);
+}
+
+TEST(DoctorChecks, AProxyWithoutAnImdsBypassWarns) {
+  DoctorFacts f = healthy_hci();
+  f.proxy_env["HTTPS_PROXY"] = "http://proxy.contoso.test:3128";
+  DoctorReport r = report_of(f);
+  EXPECT_EQ(find(r.checks, "proxy").status, DoctorStatus::kWarn);
+  EXPECT_EQ(doctor_exit_code(r, false), kExitWarnings);
+  EXPECT_EQ(doctor_exit_code(r, true), kExitFailed);
+  f.proxy_env["NO_PROXY"] = "169.254.169.254,169.254.169.253";
+  EXPECT_EQ(find(evaluate_doctor(f), "proxy").status, DoctorStatus::kPass);
+}
+
+TEST(DoctorChecks, AFailedVerificationCarriesItsCode) {
+  DoctorFacts f = healthy_hci();
+  attest::VerificationReport bad;
+  bad.code = attest::ErrorCode::kChainIssuerMissing;
+  bad.message = "the issuer is missing";
+  f.verification = bad;
+  const DoctorCheck& doc = find(evaluate_doctor(f), "attested-document");
+  EXPECT_EQ(doc.status, DoctorStatus::kFail);
+  EXPECT_NE(doc.summary.find("chain_issuer_missing"), std::string::npos);
+}
+
+std::string read(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+void expect_golden(const std::string& name, const std::string& actual) {
+  const std::string path = std::string(HCIATTEST_SOURCE_DIR) + "/tests/data/golden/" + name;
+  if (std::getenv("HCIATTEST_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(path, std::ios::binary) << actual;
+    return;
+  }
+  const std::string expected = read(path);
+  ASSERT_FALSE(expected.empty()) << path << " is missing: run with HCIATTEST_UPDATE_GOLDEN=1";
+  EXPECT_EQ(actual, expected) << "differs from " << path;
+}
+
+DoctorReport golden_report() {
+  DoctorFacts f = healthy_hci();
+  f.proxy_env["HTTPS_PROXY"] = "http://proxy.contoso.test:3128";
+  f.tcp_253.connected = false;
+  f.tcp_253.error = "timed out after 1500 ms <no answer> & \"dropped\"";
+  return report_of(f);
+}
+
+TEST(DoctorRender, TextMatchesTheGoldenFile) {
+  expect_golden("doctor.txt", doctor_to_text(golden_report(), false));
+}
+
+TEST(DoctorRender, JsonMatchesTheGoldenFile) {
+  expect_golden("doctor.json", doctor_to_json(golden_report()).dump(2) + "\n");
+}
+
+TEST(DoctorRender, JunitMatchesTheGoldenFile) {
+  expect_golden("doctor.xml", doctor_to_junit(golden_report()));
+}
+
+TEST(DoctorRender, TextPutsFailuresFirst) {
+  std::string text = doctor_to_text(golden_report(), false);
+  EXPECT_LT(text.find("FAIL"), text.find("pass")) << text;
+  EXPECT_NE(text.find("remedy:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hciattest::cli

@@ -1,0 +1,250 @@
+// libFuzzer target over the whole attested-document path (envelope, SignedData, signature, chain
+// to a fixed test root, signer policy, payload) through attest::Verifier with its caches on.
+// Besides what AddressSanitizer and UBSan catch, it abort()s when:
+//   - a fast path disagrees with its reference: the one-shot base64 decoder with OpenSSL's
+//     streaming decoder, the parser-free envelope reading with nlohmann::json, the SignedData
+//     view with OpenSSL's full PKCS7 parser;
+//   - the signature verdict disagrees with OpenSSL's PKCS7_verify (PKCS7_NOVERIFY) where both
+//     give one (check_signature lists the legitimate differences);
+//   - a verifier warm from earlier inputs reports anything else than a fresh one without caches;
+//   - a verification leaves an error on OpenSSL's error queue.
+// Seeds: make_seeds (same directory); run: scripts/fuzz SECONDS.
+#include <openssl/err.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attest/detail/base64.h"
+#include "attest/detail/envelope_body.h"
+#include "attest/detail/signed_data.h"
+#include "attest/envelope.h"
+#include "attest/verifier.h"
+#include "tests/fuzz/fuzz_pki.h"
+
+namespace hciattest {
+namespace {
+
+using attest::CheckResult;
+using attest::CheckStatus;
+using attest::ErrorCode;
+using attest::VerificationReport;
+
+[[noreturn]] void disagree(const char* what, const std::string& detail = {}) {
+  std::fprintf(stderr, "verify_fuzzer: %s%s%s\n", what, detail.empty() ? "" : ": ",
+               detail.c_str());
+  std::abort();
+}
+
+attest::VerifyOptions options(bool cache) {
+  attest::VerifyOptions o;
+  o.time = testing::kTestNow;
+  o.expected_nonce = fuzzing::kNonce;
+  o.cache = cache;
+  return o;
+}
+
+std::shared_ptr<attest::TrustStore> make_trust() {
+  auto trust = std::make_shared<attest::TrustStore>();
+  if (!trust->add_anchors_pem(fuzzing::fixed_root().pem(), "fuzz-root.pem").ok) {
+    disagree("the fixed fuzz root does not load");
+  }
+  return trust;
+}
+
+struct Harness {
+  std::shared_ptr<attest::TrustStore> trust = make_trust();
+  attest::Verifier cached{trust, options(true)};
+};
+
+Harness& harness() {
+  static Harness h;
+  return h;
+}
+
+const CheckResult& check(const VerificationReport& r, std::string_view id) {
+  for (const auto& c : r.checks) {
+    if (c.id == id) return c;
+  }
+  disagree("a report lacks a check", std::string(id));
+}
+
+std::string_view trim(std::string_view s) {
+  const char* ws = " \t\r\n";
+  const auto b = s.find_first_not_of(ws);
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(ws) - b + 1);
+}
+
+void check_base64(std::string_view text) {
+  std::vector<unsigned char> fast, reference;
+  const bool fast_ok = attest::detail::decode_base64(text, fast);
+  const bool reference_ok = attest::detail::decode_base64_openssl(text, reference);
+  if (fast_ok != reference_ok || (fast_ok && fast != reference)) {
+    disagree("decode_base64 differs from OpenSSL's streaming decoder");
+  }
+}
+
+void check_envelope_body(std::string_view input) {
+  const std::string_view text = trim(input);
+  if (text.empty() || text.front() != '{') return;
+  std::vector<unsigned char> der;
+  const attest::detail::BodyScan scan = attest::detail::decode_envelope_body(text, der);
+  if (scan == attest::detail::BodyScan::kUnusual) return;
+  const nlohmann::json body = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object() || body.size() != 2) {
+    disagree("the parser-free envelope reading took a body nlohmann::json does not read so");
+  }
+  const auto enc = body.find("encoding");
+  const auto sig = body.find("signature");
+  if (enc == body.end() || *enc != "pkcs7" || sig == body.end() || !sig->is_string()) {
+    disagree("the parser-free envelope reading saw other members than nlohmann::json");
+  }
+  const std::string& signature = sig->get_ref<const std::string&>();
+  check_base64(signature);
+  std::vector<unsigned char> reference;
+  const bool ok = attest::detail::decode_base64(signature, reference);
+  if (ok != (scan == attest::detail::BodyScan::kDecoded) || (ok && reference != der)) {
+    disagree("the parser-free envelope reading decoded the signature differently");
+  }
+}
+
+std::string_view bytes_of(const ASN1_STRING* s) {
+  return {reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+          static_cast<size_t>(ASN1_STRING_length(s))};
+}
+
+// Our SignedData view must read what OpenSSL's full parser reads.
+void compare_parse(const attest::detail::ParsedSignedData& ours, PKCS7* p7) {
+  STACK_OF(PKCS7_SIGNER_INFO)* infos = PKCS7_get_signer_info(p7);
+  if (sk_PKCS7_SIGNER_INFO_num(infos) != 1) disagree("the SignerInfo count differs from PKCS7_it");
+  const PKCS7_SIGNER_INFO* si = sk_PKCS7_SIGNER_INFO_value(infos, 0);
+  const PKCS7_ISSUER_AND_SERIAL* id = ours.signer_id.get();
+  if (id == nullptr || X509_NAME_cmp(id->issuer, si->issuer_and_serial->issuer) != 0 ||
+      ASN1_INTEGER_cmp(id->serial, si->issuer_and_serial->serial) != 0) {
+    disagree("the signer's issuer and serial number differ from PKCS7_it's");
+  }
+  if (OBJ_cmp(ours.signer->digest_alg->algorithm, si->digest_alg->algorithm) != 0 ||
+      ASN1_STRING_cmp(ours.signer->enc_digest, si->enc_digest) != 0 ||
+      sk_X509_ATTRIBUTE_num(ours.signer->auth_attr) != sk_X509_ATTRIBUTE_num(si->auth_attr)) {
+    disagree("the SignerInfo differs from PKCS7_it's");
+  }
+  const PKCS7* inner = p7->d.sign->contents;
+  if (OBJ_obj2nid(inner->type) != NID_pkcs7_data || inner->d.data == nullptr ||
+      bytes_of(inner->d.data) != ours.content) {
+    disagree("the signed content differs from PKCS7_it's");
+  }
+  if (static_cast<size_t>(sk_X509_num(p7->d.sign->cert)) != ours.certificates.size()) {
+    disagree("the embedded certificate count differs from PKCS7_it's");
+  }
+}
+
+// The signature verdict against PKCS7_verify, for documents whose structure passed and which
+// OpenSSL's full parser also reads. Legitimate differences, not compared:
+//   - we refuse MD5 and SHA-1 and report algorithms or keys we cannot use (kSignatureWeak...,
+//     kSignatureUnsupportedAlgorithm, kPkcs7BadCertificate): no validity verdict on our side;
+//   - PKCS7_verify fails without a verdict when the SignedData's digestAlgorithms set lacks the
+//     SignerInfo's algorithm ("unable to find message digest"), which we do not require, or when
+//     it cannot decode the key. PKCS7_verify raises "signature failure" once for any failed
+//     SignerInfo, and once more only when the cryptographic check itself failed; a messageDigest
+//     attribute that does not match raises "digest failure". Those two are its "invalid".
+void check_signature(std::string_view input, const VerificationReport& report) {
+  if (check(report, "structure").status != CheckStatus::kPass) return;
+  const CheckResult& sig = check(report, "signature");
+  const attest::EnvelopeResult env = attest::decode_envelope(input);
+  attest::detail::ParsedSignedData ours;
+  if (env.code != ErrorCode::kOk || attest::detail::parse_signed_data(env.der, ours).code != ErrorCode::kOk) {
+    disagree("the structure passed in the verifier but does not parse again");
+  }
+  const unsigned char* p = env.der.data();
+  attest::detail::Pkcs7Ptr p7(d2i_PKCS7(nullptr, &p, static_cast<long>(env.der.size())));
+  if (!p7 || p != env.der.data() + env.der.size() || !PKCS7_type_is_signed(p7.get()) ||
+      p7->d.sign->contents == nullptr) {
+    ERR_clear_error();
+    return;  // OpenSSL's full parser refuses what our view reads (e.g. opaque CRLs): no reference
+  }
+  compare_parse(ours, p7.get());
+
+  const bool ours_valid = sig.status == CheckStatus::kPass;
+  const bool ours_invalid = sig.status == CheckStatus::kFail && sig.code == ErrorCode::kSignatureInvalid;
+  if (!ours_valid && !ours_invalid) return;
+  ERR_clear_error();
+  attest::detail::BioPtr sink(BIO_new(BIO_s_null()));
+  const int rc = PKCS7_verify(p7.get(), nullptr, nullptr, nullptr, sink.get(),
+                              PKCS7_NOVERIFY | PKCS7_BINARY);
+  int signature_failures = 0;
+  bool digest_failure = false;
+  std::string errors;
+  for (unsigned long e = ERR_get_error(); e != 0; e = ERR_get_error()) {
+    if (ERR_GET_LIB(e) == ERR_LIB_PKCS7 && ERR_GET_REASON(e) == PKCS7_R_SIGNATURE_FAILURE) {
+      ++signature_failures;
+    }
+    if (ERR_GET_LIB(e) == ERR_LIB_PKCS7 && ERR_GET_REASON(e) == PKCS7_R_DIGEST_FAILURE) {
+      digest_failure = true;
+    }
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof(buf));
+    errors += std::string(errors.empty() ? "" : "; ") + buf;
+  }
+  const bool openssl_invalid = rc != 1 && (digest_failure || signature_failures >= 2);
+  if (ours_valid && openssl_invalid) {
+    disagree("the verifier accepts a signature that PKCS7_verify rejects", errors);
+  }
+  if (ours_invalid && rc == 1) {
+    disagree("the verifier rejects a signature that PKCS7_verify accepts", sig.message);
+  }
+}
+
+// A verifier warm from earlier inputs must report what a fresh one without caches reports. A
+// fresh verifier decodes every certificate (the slow part), so a fixed quarter of the inputs,
+// chosen by their hash, is compared.
+void check_cache(std::string_view input, const VerificationReport& warm) {
+  if (std::hash<std::string_view>{}(input) % 4 != 0) return;
+  attest::Verifier fresh(harness().trust, options(false));
+  const VerificationReport cold = fresh.verify(input);
+  if (cold.verified != warm.verified || cold.code != warm.code || cold.message != warm.message ||
+      cold.checks.size() != warm.checks.size() || cold.chain.size() != warm.chain.size() ||
+      cold.signer.has_value() != warm.signer.has_value()) {
+    disagree("a warm verifier's report differs from a fresh one's",
+             "warm: " + warm.message + " / fresh: " + cold.message);
+  }
+  for (size_t i = 0; i < cold.checks.size(); ++i) {
+    const CheckResult& a = cold.checks[i];
+    const CheckResult& b = warm.checks[i];
+    if (a.id != b.id || a.status != b.status || a.code != b.code || a.message != b.message) {
+      disagree("a warm verifier's check differs from a fresh one's",
+               a.id + ": warm \"" + b.message + "\" / fresh \"" + a.message + "\"");
+    }
+  }
+}
+
+}  // namespace
+}  // namespace hciattest
+
+// Set up before the first input, so that what loading the root leaves on OpenSSL's error queue
+// (the PEM decoder's attempts) is not blamed on that input.
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  hciattest::harness();
+  ERR_clear_error();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace hciattest;
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  const attest::VerificationReport report = harness().cached.verify(input);
+  if (ERR_peek_error() != 0) {
+    disagree("verify left an error on OpenSSL's queue", attest::detail::drain_openssl_errors());
+  }
+  check_base64(trim(input));
+  check_envelope_body(input);
+  check_signature(input, report);
+  check_cache(input, report);
+  return 0;
+}
