@@ -36,6 +36,7 @@ DoctorCheck check_platform(const DoctorFacts& f) {
   c.status = f.platform.platform == Platform::kOther ? DoctorStatus::kWarn : DoctorStatus::kPass;
   c.summary = f.platform.summary;
   c.evidence = f.platform.evidence;
+  for (const auto& e : f.instance_evidence) c.evidence.push_back("IMDS instance: " + e);
   if (c.status == DoctorStatus::kWarn) {
     c.remedy = "run hciattest on the Windows VM itself (Azure, Azure Stack HCI or AWS); on other "
                "machines only `verify` and `emulate` make sense";

@@ -38,6 +38,9 @@ struct DoctorFacts {
   bool imds_attempted = false;
   imds::ImdsResult imds;
   std::optional<attest::VerificationReport> verification;
+  // What /metadata/instance said ("compute" fields as name=value), from the endpoint that
+  // answered; empty when it did not answer.
+  std::vector<std::string> instance_evidence;
   std::map<std::string, std::string> proxy_env;       // set proxy variables only
   std::vector<KmsProbe> kms;                          // Azure KMS or AWS .250/.251
   std::optional<hostcheck::Result<hostcheck::Route>> default_route;  // AWS

@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "cli/exit_codes.h"
@@ -118,6 +120,26 @@ DoctorFacts collect_doctor_facts(const DoctorCommandOptions& o, CommandIo& io,
     options.expected_nonce = f.imds.nonce;
     attest::Verifier verifier(trust, options);
     f.verification = verifier.verify(f.imds.body);
+  }
+  if (f.imds.ok) {
+    imds::ImdsRequest instance = req;
+    instance.path = "/metadata/instance";
+    instance.endpoints = {f.imds.endpoint};
+    instance.send_nonce = false;
+    instance.timeout = milliseconds(5000);
+    imds::ImdsResult r = imds::fetch(instance, imds::real_environment());
+    auto body = nlohmann::json::parse(r.ok ? r.body : std::string(), nullptr, false);
+    if (body.is_object() && body.contains("compute") && body["compute"].is_object()) {
+      for (const char* key : {"azEnvironment", "location", "vmId", "osType", "sku", "licenseType"}) {
+        auto it = body["compute"].find(key);
+        if (it != body["compute"].end() && it->is_string()) {
+          f.instance_evidence.push_back(std::string(key) + "=" + it->get<std::string>());
+        }
+      }
+    } else {
+      f.instance_evidence.push_back("/metadata/instance did not answer: " +
+                                    (r.ok ? std::string("not JSON") : r.error));
+    }
   }
   f.platform = hostcheck::detect_platform(f.smbios, f.imds.ok ? f.imds.endpoint : "");
   collect_kms(o, net, f);

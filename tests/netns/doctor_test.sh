@@ -29,6 +29,8 @@ verdict=$(field "$work/healthy.json" 'd["verdict"]')
 platform=$(field "$work/healthy.json" 'd["platform"]["id"]')
 nic=$(field "$work/healthy.json" '[c["status"] for c in d["checks"] if c["id"]=="hci-imds-nic"][0]')
 doc=$(field "$work/healthy.json" '[c["status"] for c in d["checks"] if c["id"]=="attested-document"][0]')
+instance=$(field "$work/healthy.json" '[e for c in d["checks"] if c["id"]=="platform" for e in c["evidence"] if e.startswith("IMDS instance: osType=")]')
+if [ "$instance" = "[]" ]; then echo "FAIL (healthy): no /metadata/instance evidence"; fail=1; fi
 if [ "$rc" -ne 0 ] || [ "$verdict" != healthy ] || [ "$platform" != azure-stack-hci ] || [ "$nic" != pass ] || [ "$doc" != pass ]; then
   echo "FAIL (healthy): exit $rc verdict=$verdict platform=$platform nic=$nic document=$doc"
   cat "$work/healthy.json"; fail=1
