@@ -128,6 +128,45 @@ DoctorCheck check_hci_nic(const DoctorFacts& f) {
   return c;
 }
 
+// Azure Stack HCI 23H2+ attests over VMBus by default, through the Hyper-V Guest Service
+// Interface integration service; the .253 adapter is the "legacy OS support" path
+// (MicrosoftDocs azure-stack-docs, hci/deploy/azure-verification.md).
+DoctorCheck check_vmbus_path(const DoctorFacts& f, const DoctorCheck& nic) {
+  const char* id = "hci-vmbus-path";
+  const char* title = "Azure Stack HCI VMBus attestation path (Guest Service Interface)";
+  if (!f.services_supported) {
+    return skip(id, title, "not applicable on Linux: the VMBus path needs the Windows service "
+                           "vmicguestinterface");
+  }
+  if (f.platform.platform == Platform::kAzure || f.platform.platform == Platform::kAws) {
+    return skip(id, title, "not an Azure Stack HCI VM");
+  }
+  DoctorCheck c = make(id, title);
+  const bool legacy_ok = nic.status == DoctorStatus::kPass;
+  const std::string legacy = std::string("legacy .253 path: ") + (legacy_ok ? "works" : "not working");
+  if (!f.guest_interface.ok()) {
+    c.status = DoctorStatus::kWarn;
+    c.summary = "cannot query vmicguestinterface: " + f.guest_interface.error + "; " + legacy;
+    c.remedy = "run as a user who may query services (or elevated)";
+    return c;
+  }
+  const hostcheck::ServiceState& s = *f.guest_interface.value;
+  c.evidence.push_back("vmicguestinterface: " + (s.exists ? s.state + ", start " + s.start_type : "absent"));
+  c.evidence.push_back(legacy);
+  if (s.running) {
+    c.status = DoctorStatus::kPass;
+    c.summary = "VMBus path available (vmicguestinterface running); " + legacy;
+    return c;
+  }
+  c.status = legacy_ok ? DoctorStatus::kWarn : DoctorStatus::kFail;
+  c.summary = std::string(s.exists ? "vmicguestinterface is " + s.state : "vmicguestinterface is absent") +
+              ": no VMBus path; " + legacy;
+  c.remedy = "on the host: Enable-VMIntegrationService -VMName <vm> -Name \"Guest Service "
+             "Interface\"; in the VM: Set-Service vmicguestinterface -StartupType Manual; "
+             "Start-Service vmicguestinterface";
+  return c;
+}
+
 DoctorCheck check_imds(const DoctorFacts& f) {
   const char* id = "imds-reachable";
   const char* title = "IMDS answers the attested-document request";
@@ -263,6 +302,7 @@ std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& f) {
   out.push_back(check_platform(f));
   out.push_back(check_proxy(f));
   out.push_back(check_hci_nic(f));
+  out.push_back(check_vmbus_path(f, out.back()));
   out.push_back(check_imds(f));
   out.push_back(check_document(f));
   const Platform p = f.platform.platform;

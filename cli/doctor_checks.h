@@ -12,6 +12,7 @@
 #include "cli/doctor_report.h"
 #include "hostcheck/network.h"
 #include "hostcheck/platform.h"
+#include "hostcheck/services.h"
 #include "imds/client.h"
 
 namespace hciattest::cli {
@@ -35,6 +36,9 @@ struct DoctorFacts {
   // HCI: the route the OS would use to the host's IMDS, and a TCP probe of port 80.
   hostcheck::Result<hostcheck::Route> route_253;
   hostcheck::ConnectProbe tcp_253;
+  // HCI 23H2+: the VMBus attestation path needs the Hyper-V Guest Service Interface.
+  bool services_supported = false;
+  hostcheck::Result<hostcheck::ServiceState> guest_interface;
   bool imds_attempted = false;
   imds::ImdsResult imds;
   std::optional<attest::VerificationReport> verification;

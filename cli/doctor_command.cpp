@@ -101,6 +101,8 @@ DoctorFacts collect_doctor_facts(const DoctorCommandOptions& o, CommandIo& io,
   } else {
     f.tcp_253.error = "not probed: no on-link route through a 169.254.x.x adapter";
   }
+  f.services_supported = hostcheck::services_supported();
+  if (f.services_supported) f.guest_interface = hostcheck::query_service("vmicguestinterface");
   for (const char* var : {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy",
                           "ALL_PROXY", "no_proxy", "NO_PROXY"}) {
     if (const char* v = std::getenv(var); v != nullptr && *v != '\0') f.proxy_env[var] = v;

@@ -201,6 +201,36 @@ TEST(DoctorChecks, AFailedVerificationCarriesItsCode) {
   EXPECT_NE(doc.summary.find("chain_issuer_missing"), std::string::npos);
 }
 
+TEST(DoctorChecks, TheVmbusPathIsSkippedOnLinux) {
+  DoctorFacts f = healthy_hci();
+  EXPECT_EQ(find(evaluate_doctor(f), "hci-vmbus-path").status, DoctorStatus::kSkip);
+}
+
+TEST(DoctorChecks, TheVmbusPathNeedsTheGuestServiceInterface) {
+  DoctorFacts f = healthy_hci();
+  f.services_supported = true;
+  hostcheck::ServiceState running;
+  running.exists = true;
+  running.running = true;
+  running.state = "running";
+  running.start_type = "manual";
+  f.guest_interface.value = running;
+  EXPECT_EQ(find(evaluate_doctor(f), "hci-vmbus-path").status, DoctorStatus::kPass);
+  hostcheck::ServiceState stopped = running;
+  stopped.running = false;
+  stopped.state = "stopped";
+  f.guest_interface.value = stopped;
+  DoctorCheck warn = find(evaluate_doctor(f), "hci-vmbus-path");
+  EXPECT_EQ(warn.status, DoctorStatus::kWarn);  // the legacy .253 path still works
+  EXPECT_NE(warn.remedy.find("Enable-VMIntegrationService"), std::string::npos);
+  f.tcp_253.connected = false;
+  f.tcp_253.error = "timed out";
+  EXPECT_EQ(find(evaluate_doctor(f), "hci-vmbus-path").status, DoctorStatus::kFail);
+  f.guest_interface.value.reset();
+  f.guest_interface.error = "OpenSCManagerW failed: 0x00000005 Access is denied.";
+  EXPECT_EQ(find(evaluate_doctor(f), "hci-vmbus-path").status, DoctorStatus::kWarn);
+}
+
 std::string read(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   std::stringstream ss;
