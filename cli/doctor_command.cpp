@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "cli/exit_codes.h"
+#include "cli/imds_commands.h"
 #include "cli/usage_error.h"
 #include "cli/verify_render.h"
 
@@ -91,6 +92,17 @@ CLI::App* add_doctor_command(CLI::App& app, DoctorCommandOptions& o) {
 
 DoctorFacts collect_doctor_facts(const DoctorCommandOptions& o, CommandIo& io,
                                  hostcheck::NetworkInspector& net) {
+  // Arguments first: a usage error must not cost a single probe.
+  imds::ImdsRequest req;
+  if (!o.endpoints.empty()) req.endpoints = checked_endpoints(o.endpoints);
+  req.timeout = milliseconds(static_cast<std::int64_t>(o.timeout_seconds * 1000));
+  VerifyCommandOptions vo;
+  vo.ca_files = o.ca_files;
+  vo.signer_domains = o.signer_domains;
+  vo.cloud = o.cloud;
+  auto trust = build_trust(vo);
+  attest::VerifyOptions options = build_options(vo, io);
+
   DoctorFacts f;
   f.smbios = hostcheck::read_smbios();
   f.adapters = net.adapters();
@@ -107,18 +119,9 @@ DoctorFacts collect_doctor_facts(const DoctorCommandOptions& o, CommandIo& io,
                           "ALL_PROXY", "no_proxy", "NO_PROXY"}) {
     if (const char* v = std::getenv(var); v != nullptr && *v != '\0') f.proxy_env[var] = v;
   }
-  imds::ImdsRequest req;
-  if (!o.endpoints.empty()) req.endpoints = o.endpoints;
-  req.timeout = milliseconds(static_cast<std::int64_t>(o.timeout_seconds * 1000));
   f.imds_attempted = true;
   f.imds = imds::fetch(req, imds::real_environment());
   if (f.imds.ok) {
-    VerifyCommandOptions vo;
-    vo.ca_files = o.ca_files;
-    vo.signer_domains = o.signer_domains;
-    vo.cloud = o.cloud;
-    auto trust = build_trust(vo);
-    attest::VerifyOptions options = build_options(vo, io);
     options.expected_nonce = f.imds.nonce;
     attest::Verifier verifier(trust, options);
     f.verification = verifier.verify(f.imds.body);

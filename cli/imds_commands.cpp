@@ -51,18 +51,7 @@ void add_fetch_options(CLI::App* cmd, FetchCommandOptions& o) {
 
 imds::ImdsRequest build_request(const FetchCommandOptions& o) {
   imds::ImdsRequest req;
-  if (!o.endpoints.empty()) {
-    for (const auto& e : o.endpoints) {
-      if (e.rfind("http://", 0) != 0 || e.size() <= 7 || e.find_first_of(" ?#") != std::string::npos) {
-        throw UsageError{"--endpoint \"" + e + "\" is not a base URL like http://169.254.169.254 "
-                         "or http://127.0.0.1:8080 (IMDS is plain HTTP, no path)"};
-      }
-    }
-    req.endpoints = o.endpoints;
-    for (auto& e : req.endpoints) {
-      while (!e.empty() && e.back() == '/') e.pop_back();
-    }
-  }
+  if (!o.endpoints.empty()) req.endpoints = checked_endpoints(o.endpoints);
   if (!o.api_version.empty()) req.api_version = o.api_version;
   if (o.nonce) {
     if (!imds::valid_nonce(*o.nonce)) {
@@ -106,6 +95,20 @@ std::string trace_text(const imds::ImdsResult& r) {
 }
 
 }  // namespace
+
+std::vector<std::string> checked_endpoints(const std::vector<std::string>& endpoints) {
+  std::vector<std::string> out;
+  for (const auto& e : endpoints) {
+    if (e.rfind("http://", 0) != 0 || e.size() <= 7 || e.find_first_of(" ?#") != std::string::npos) {
+      throw UsageError{"--endpoint \"" + e + "\" is not a base URL like http://169.254.169.254 "
+                       "or http://127.0.0.1:8080 (IMDS is plain HTTP, no path)"};
+    }
+    std::string trimmed = e;
+    while (trimmed.back() == '/') trimmed.pop_back();
+    out.push_back(trimmed);
+  }
+  return out;
+}
 
 CLI::App* add_fetch_command(CLI::App& app, FetchCommandOptions& o) {
   CLI::App* cmd = app.add_subcommand(

@@ -45,6 +45,10 @@ struct EmulateCommandOptions {
   std::string license_type;
 };
 
+// The --endpoint values, checked (http:// base URLs, no query) and without trailing slashes.
+// Throws UsageError.
+std::vector<std::string> checked_endpoints(const std::vector<std::string>& endpoints);
+
 CLI::App* add_fetch_command(CLI::App& app, FetchCommandOptions& options);
 CLI::App* add_attest_command(CLI::App& app, FetchCommandOptions& fetch,
                              VerifyCommandOptions& verify);

@@ -97,6 +97,10 @@ TEST_F(ImdsCommands, BadFetchArgumentsAreUsageErrors) {
             kExitUsage);
   EXPECT_EQ(run({"fetch", "--timeout", "0"}).code, kExitUsage);
   EXPECT_EQ(run({"emulate", "--malformed", "xml"}).code, kExitUsage);
+  // The doctor checks its arguments before it probes anything.
+  EXPECT_EQ(run({"doctor", "--endpoint", "169.254.169.254"}).code, kExitUsage);
+  EXPECT_EQ(run({"doctor", "--ca-file", "/nonexistent.pem"}).code, kExitUsage);
+  EXPECT_EQ(run({"doctor", "--output", "yaml"}).code, kExitUsage);
   EXPECT_EQ(run({"emulate", "--pki", "/nonexistent-dir", "--duration", "0.1"}).code, kExitUsage);
 }
 
