@@ -2,6 +2,7 @@
 
 #include <cpprest/http_listener.h>
 #include <cpprest/producerconsumerstream.h>
+#include <openssl/crypto.h>
 
 #include <algorithm>
 #include <atomic>
@@ -124,7 +125,12 @@ void EmulatorServer::start() {
   auto listener = std::make_unique<web::http::experimental::listener::http_listener>(
       utility::conversions::to_string_t(base_url()));
   Impl* impl = impl_.get();
-  listener->support([impl](http_request request) { impl->serve(std::move(request)); });
+  listener->support([impl](http_request request) {
+    impl->serve(std::move(request));
+    // Requests run on cpprestsdk's pool threads, which are never joined, so OpenSSL's per-thread
+    // state (error queue, DRBGs) made while signing would outlive them unreleased: free it now.
+    OPENSSL_thread_stop();
+  });
   try {
     listener->open().wait();
   } catch (const std::exception& e) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "imds/detail/cpprest_body.h"
+
 namespace hciattest::imds {
 namespace {
 
@@ -85,15 +87,12 @@ AiaFetchResult fetch_aia(const std::string& start_url, const AiaFetchPolicy& pol
                        " bytes, over the " + std::to_string(policy.max_bytes) + "-byte cap";
         return result;
       }
-      // Read at most max_bytes + 1 so a body without Content-Length is capped too.
-      concurrency::streams::container_buffer<std::string> sink;
-      const size_t got = response.body().read(sink, policy.max_bytes + 1).get();
+      const std::size_t got = detail::read_capped_body(response, policy.max_bytes, result.bytes);
       if (got > policy.max_bytes) {
+        result.bytes.clear();
         result.error = url + " sent more than " + std::to_string(policy.max_bytes) + " bytes";
         return result;
       }
-      result.bytes = std::move(sink.collection());
-      result.bytes.resize(got);
       return result;
     } catch (const std::exception& e) {
       result.error = url + ": " + e.what();

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <system_error>
 
+#include "imds/detail/cpprest_body.h"
 #include "imds/transport.h"
 
 namespace hciattest::imds {
@@ -56,15 +57,13 @@ class CpprestTransport : public Transport {
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         out.headers[name] = utility::conversions::to_utf8string(v);
       }
-      concurrency::streams::container_buffer<std::string> sink;
-      const size_t got = response.body().read(sink, max_body + 1).get();
+      const std::size_t got = detail::read_capped_body(response, max_body, out.body);
       if (got > max_body) {
+        out.body.clear();
         out.error = TransportError::kTooLarge;
         out.error_text = "the body exceeded " + std::to_string(max_body) + " bytes";
         return out;
       }
-      out.body = std::move(sink.collection());
-      out.body.resize(got);
     } catch (const pplx::task_canceled&) {
       out.error = TransportError::kCancelled;
       out.error_text = "cancelled";

@@ -39,6 +39,9 @@ class AiaFetcher : public ::testing::Test {
       : server_([this](const std::string& p) { return serve(p, server_.port()); }) {
     policy_.allowed_hosts = {"127.0.0.1:" + std::to_string(server_.port())};
     policy_.timeout = std::chrono::milliseconds(3000);
+    // Made here, on the test's thread: made lazily inside the handler, OpenSSL's per-thread state
+    // would be allocated on a cpprestsdk listener thread that is never joined (LeakSanitizer).
+    pki();
   }
   LoopbackServer server_;
   AiaFetchPolicy policy_;
