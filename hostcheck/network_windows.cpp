@@ -59,7 +59,9 @@ class WinsockSession {
   }
   WinsockSession(const WinsockSession&) = delete;
   WinsockSession& operator=(const WinsockSession&) = delete;
-  std::string error() const { return rc_ == 0 ? std::string() : windows_error_text("WSAStartup", rc_); }
+  std::string error() const {
+    return rc_ == 0 ? std::string() : windows_error_text("WSAStartup", rc_);
+  }
 
  private:
   int rc_ = 0;
@@ -108,7 +110,8 @@ Result<AdapterList> AdapterList::read() {
       return out;
     }
   }
-  out.error = windows_error_text("GetAdaptersAddresses (the list kept growing)", ERROR_BUFFER_OVERFLOW);
+  out.error =
+      windows_error_text("GetAdaptersAddresses (the list kept growing)", ERROR_BUFFER_OVERFLOW);
   return out;
 }
 
@@ -120,7 +123,8 @@ std::string name_of_luid(const NET_LUID& luid) {
 }
 
 std::int64_t ms_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               t0)
       .count();
 }
 
@@ -150,7 +154,8 @@ void finish_connect(SOCKET s, const std::string& target, std::chrono::millisecon
   int err = 0;
   int len = sizeof(err);
   if (::getsockopt(s, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&err), &len) == SOCKET_ERROR) {
-    probe.error = windows_error_text("getsockopt(SO_ERROR)", static_cast<unsigned long>(::WSAGetLastError()));
+    probe.error =
+        windows_error_text("getsockopt(SO_ERROR)", static_cast<unsigned long>(::WSAGetLastError()));
     return;
   }
   if (err == 0 && FD_ISSET(s, &writable)) {
@@ -238,7 +243,8 @@ class WindowsNetworkInspector : public NetworkInspector {
     }
     u_long nonblocking = 1;
     if (::ioctlsocket(sock.get(), FIONBIO, &nonblocking) == SOCKET_ERROR) {
-      probe.error = windows_error_text("ioctlsocket(FIONBIO)", static_cast<unsigned long>(::WSAGetLastError()));
+      probe.error = windows_error_text("ioctlsocket(FIONBIO)",
+                                       static_cast<unsigned long>(::WSAGetLastError()));
       return probe;
     }
     if (::connect(sock.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0) {

@@ -1,10 +1,9 @@
-#include <windows.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "hostcheck/detail/windows_convert.h"
 #include "hostcheck/platform.h"
 
 namespace hciattest::hostcheck {
@@ -17,19 +16,31 @@ Smbios read_smbios() {
   const UINT size = GetSystemFirmwareTable(rsmb, 0, nullptr, 0);
   if (size < 8) {
     s.source = "GetSystemFirmwareTable('RSMB')";
-    s.error = "GetSystemFirmwareTable('RSMB') failed: error " + std::to_string(GetLastError());
+    s.error = detail::windows_error_text("GetSystemFirmwareTable('RSMB')", GetLastError());
     return s;
   }
   std::vector<std::uint8_t> raw(size);
   if (GetSystemFirmwareTable(rsmb, 0, raw.data(), size) != size) {
     s.source = "GetSystemFirmwareTable('RSMB')";
-    s.error = "GetSystemFirmwareTable('RSMB') changed size: error " + std::to_string(GetLastError());
+    s.error =
+        detail::windows_error_text("GetSystemFirmwareTable('RSMB') (size changed)", GetLastError());
     return s;
   }
-  const std::uint32_t length = raw[4] | (raw[5] << 8) | (raw[6] << 16) | (static_cast<std::uint32_t>(raw[7]) << 24);
-  std::vector<std::uint8_t> table(raw.begin() + 8, raw.begin() + 8 + std::min<std::size_t>(length, raw.size() - 8));
+  const std::uint32_t length =
+      raw[4] | (raw[5] << 8) | (raw[6] << 16) | (static_cast<std::uint32_t>(raw[7]) << 24);
+  std::vector<std::uint8_t> table(raw.begin() + 8,
+                                  raw.begin() + 8 + std::min<std::size_t>(length, raw.size() - 8));
   s = parse_smbios_structures(table);
   s.source = "GetSystemFirmwareTable('RSMB')";
+  // Windows always fills type 0 and type 1. Wine builds the table from /sys/class/dmi/id and, where
+  // that is missing (containers), returns structures with empty strings: a table that says nothing
+  // must not pass for a read one.
+  if (s.sys_vendor.empty() && s.product_name.empty() && s.bios_vendor.empty() &&
+      s.chassis_asset_tag.empty()) {
+    s.error =
+        "GetSystemFirmwareTable('RSMB') returned " + std::to_string(table.size()) +
+        " bytes of SMBIOS structures without manufacturer, product, BIOS or asset tag strings";
+  }
   return s;
 }
 

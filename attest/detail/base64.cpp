@@ -53,8 +53,8 @@ bool decode_base64_unwrapped(std::string_view text, std::vector<unsigned char>& 
   out.resize(n / 4 * 3 - pad);
   unsigned char* o = out.data();
   for (std::size_t i = 0; i < full; i += 4) {
-    const std::uint32_t v = kShifted[0][in[i]] | kShifted[1][in[i + 1]] |
-                            kShifted[2][in[i + 2]] | kShifted[3][in[i + 3]];
+    const std::uint32_t v = kShifted[0][in[i]] | kShifted[1][in[i + 1]] | kShifted[2][in[i + 2]] |
+                            kShifted[3][in[i + 3]];
     if (v > 0xffffff) return false;  // a character outside the alphabet
     o[0] = static_cast<unsigned char>(v >> 16);
     o[1] = static_cast<unsigned char>(v >> 8);

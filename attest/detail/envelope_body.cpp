@@ -49,7 +49,8 @@ class Scanner {
     if (!eat("\"")) return false;
     const void* quote = std::memchr(text_.data() + pos_, '"', text_.size() - pos_);
     if (quote == nullptr) return false;
-    const std::size_t end = static_cast<std::size_t>(static_cast<const char*>(quote) - text_.data());
+    const std::size_t end =
+        static_cast<std::size_t>(static_cast<const char*>(quote) - text_.data());
     out = text_.substr(pos_, end - pos_);
     pos_ = end + 1;
     return true;

@@ -80,8 +80,8 @@ std::vector<Adapter> adapters_from(const IP_ADAPTER_ADDRESSES* first) {
     if (a->PhysicalAddressLength == 6) {
       char mac[18];
       const BYTE* p = a->PhysicalAddress;
-      std::snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", p[0], p[1], p[2], p[3],
-                    p[4], p[5]);
+      std::snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", p[0], p[1], p[2], p[3], p[4],
+                    p[5]);
       out.mac = mac;
     }
     out.up = a->OperStatus == IfOperStatusUp;
@@ -120,7 +120,8 @@ std::vector<Route> routes_from(const MIB_IPFORWARD_ROW2* rows, std::size_t count
     const MIB_IPFORWARD_ROW2& row = rows[i];
     if (row.DestinationPrefix.Prefix.si_family != AF_INET) continue;
     Route r;
-    r.destination = address_text(reinterpret_cast<const SOCKADDR*>(&row.DestinationPrefix.Prefix.Ipv4));
+    r.destination =
+        address_text(reinterpret_cast<const SOCKADDR*>(&row.DestinationPrefix.Prefix.Ipv4));
     r.prefix_length = row.DestinationPrefix.PrefixLength;
     if (row.NextHop.si_family == AF_INET && row.NextHop.Ipv4.sin_addr.s_addr != 0) {
       r.gateway = address_text(reinterpret_cast<const SOCKADDR*>(&row.NextHop.Ipv4));

@@ -38,7 +38,8 @@ struct Fixture {
     for (int i = 0; i < kBatchSize; ++i) {
       char nonce[16];
       std::snprintf(nonce, sizeof(nonce), "%010d", 1000000000 + i);
-      documents.push_back(testing::envelope(testing::sign(testing::payload(nonce), pki.leaf, spec)));
+      documents.push_back(
+          testing::envelope(testing::sign(testing::payload(nonce), pki.leaf, spec)));
     }
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     size_t len = 0;
@@ -48,7 +49,8 @@ struct Fixture {
     }
     raw_signature.resize(len);
     if (EVP_DigestSign(ctx.get(), raw_signature.data(), &len,
-                       reinterpret_cast<const unsigned char*>(content.data()), content.size()) != 1) {
+                       reinterpret_cast<const unsigned char*>(content.data()),
+                       content.size()) != 1) {
       std::abort();
     }
     raw_signature.resize(len);
@@ -82,8 +84,8 @@ void verify_batch(benchmark::State& state, bool cache) {
     }
     docs += kBatchSize;
   }
-  state.counters["docs_per_s"] = benchmark::Counter(static_cast<double>(docs),
-                                                    benchmark::Counter::kIsRate);
+  state.counters["docs_per_s"] =
+      benchmark::Counter(static_cast<double>(docs), benchmark::Counter::kIsRate);
 }
 
 void BM_VerifyBatchCacheOn(benchmark::State& state) { verify_batch(state, true); }
@@ -107,8 +109,8 @@ void BM_RawRsa2048DigestVerify(benchmark::State& state) {
     }
     ++n;
   }
-  state.counters["docs_per_s"] = benchmark::Counter(static_cast<double>(n),
-                                                    benchmark::Counter::kIsRate);
+  state.counters["docs_per_s"] =
+      benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
 }
 
 // What `openssl speed rsa2048` measures: the RSA public-key operation alone, through a context
@@ -133,8 +135,8 @@ void BM_RawRsa2048PkeyVerify(benchmark::State& state) {
     }
     ++n;
   }
-  state.counters["docs_per_s"] = benchmark::Counter(static_cast<double>(n),
-                                                    benchmark::Counter::kIsRate);
+  state.counters["docs_per_s"] =
+      benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
 }
 
 }  // namespace

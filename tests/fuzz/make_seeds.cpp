@@ -78,7 +78,8 @@ std::vector<std::pair<std::string, std::string>> seeds() {
   add("valid_wrapped.b64", wrap(b64, 64));
   add("valid.der", as_text(imds));
   add("valid_spaced.json", "{ \"signature\" : \"" + b64 + "\" ,\n \"encoding\" : \"pkcs7\" }\n");
-  add("valid_escaped.json", testing::envelope(imds).replace(testing::envelope(imds).find('/'), 1, "\\/"));
+  add("valid_escaped.json",
+      testing::envelope(imds).replace(testing::envelope(imds).find('/'), 1, "\\/"));
   add("valid_extra_member.json",
       R"({"encoding":"pkcs7","extra":[1,{"a":null}],"signature":")" + b64 + "\"}");
   add("test_pki_shape.json", testing::envelope(testing::sign(content, leaf, chain)));
@@ -106,14 +107,14 @@ std::vector<std::pair<std::string, std::string>> seeds() {
   no_certs.embed_signer = false;
   add("no_certs.json", testing::envelope(testing::sign(content, leaf, no_certs)));
   add("self_signed.json", testing::envelope(testing::sign(content, self_signed)));
-  add("wrong_nonce.json",
-      testing::envelope(imds_digest_set(testing::sign(testing::payload("0987654321"), leaf, chain))));
-  add("expired.json",
-      testing::envelope(imds_digest_set(testing::sign(
-          testing::payload(fuzzing::kNonce, testing::kTestNow - 2 * testing::kDay,
-                           testing::kTestNow - testing::kDay),
-          leaf, chain))));
-  add("not_a_payload.json", testing::envelope(imds_digest_set(testing::sign("[1,2,3]", leaf, chain))));
+  add("wrong_nonce.json", testing::envelope(imds_digest_set(
+                              testing::sign(testing::payload("0987654321"), leaf, chain))));
+  add("expired.json", testing::envelope(imds_digest_set(testing::sign(
+                          testing::payload(fuzzing::kNonce, testing::kTestNow - 2 * testing::kDay,
+                                           testing::kTestNow - testing::kDay),
+                          leaf, chain))));
+  add("not_a_payload.json",
+      testing::envelope(imds_digest_set(testing::sign("[1,2,3]", leaf, chain))));
   auto tampered = imds;
   tampered[testing::find_bytes(tampered, fuzzing::kNonce)] ^= 1;
   add("tampered_content.json", testing::envelope(tampered));

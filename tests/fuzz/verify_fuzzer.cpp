@@ -37,8 +37,7 @@ using attest::ErrorCode;
 using attest::VerificationReport;
 
 [[noreturn]] void disagree(const char* what, const std::string& detail = {}) {
-  std::fprintf(stderr, "verify_fuzzer: %s%s%s\n", what, detail.empty() ? "" : ": ",
-               detail.c_str());
+  std::fprintf(stderr, "verify_fuzzer: %s%s%s\n", what, detail.empty() ? "" : ": ", detail.c_str());
   std::abort();
 }
 
@@ -159,7 +158,8 @@ void check_signature(std::string_view input, const VerificationReport& report) {
   const CheckResult& sig = check(report, "signature");
   const attest::EnvelopeResult env = attest::decode_envelope(input);
   attest::detail::ParsedSignedData ours;
-  if (env.code != ErrorCode::kOk || attest::detail::parse_signed_data(env.der, ours).code != ErrorCode::kOk) {
+  if (env.code != ErrorCode::kOk ||
+      attest::detail::parse_signed_data(env.der, ours).code != ErrorCode::kOk) {
     disagree("the structure passed in the verifier but does not parse again");
   }
   const unsigned char* p = env.der.data();
@@ -172,12 +172,13 @@ void check_signature(std::string_view input, const VerificationReport& report) {
   compare_parse(ours, p7.get());
 
   const bool ours_valid = sig.status == CheckStatus::kPass;
-  const bool ours_invalid = sig.status == CheckStatus::kFail && sig.code == ErrorCode::kSignatureInvalid;
+  const bool ours_invalid =
+      sig.status == CheckStatus::kFail && sig.code == ErrorCode::kSignatureInvalid;
   if (!ours_valid && !ours_invalid) return;
   ERR_clear_error();
   attest::detail::BioPtr sink(BIO_new(BIO_s_null()));
-  const int rc = PKCS7_verify(p7.get(), nullptr, nullptr, nullptr, sink.get(),
-                              PKCS7_NOVERIFY | PKCS7_BINARY);
+  const int rc =
+      PKCS7_verify(p7.get(), nullptr, nullptr, nullptr, sink.get(), PKCS7_NOVERIFY | PKCS7_BINARY);
   int signature_failures = 0;
   bool digest_failure = false;
   std::string errors;

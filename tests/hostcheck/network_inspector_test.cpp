@@ -98,7 +98,9 @@ TEST(NetworkInspectorOnThisMachine, RoutesLoopbackThroughTheLoopbackInterface) {
                                                std::to_string(chosen.value->prefix_length) +
                                                " on " + chosen.value->interface_name
                                          : chosen.error;
-  if (chosen.ok()) EXPECT_NE(chosen.value->interface_name, lo->name);
+  if (chosen.ok()) {
+    EXPECT_NE(chosen.value->interface_name, lo->name);
+  }
   RecordProperty("wine_route_to_127_0_0_1", answer);
   std::printf("Wine %s answers route_to(127.0.0.1): %s\n", wine.c_str(), answer.c_str());
 }
@@ -106,7 +108,8 @@ TEST(NetworkInspectorOnThisMachine, RoutesLoopbackThroughTheLoopbackInterface) {
 TEST(NetworkInspectorOnThisMachine, ConnectsToAListeningLoopbackPort) {
   LoopbackPort listener(LoopbackPort::Mode::kListening);
   ASSERT_NE(listener.port(), 0) << listener.error();
-  auto probe = make_network_inspector()->tcp_connect("127.0.0.1", listener.port(), milliseconds(5000));
+  auto probe =
+      make_network_inspector()->tcp_connect("127.0.0.1", listener.port(), milliseconds(5000));
   EXPECT_TRUE(probe.connected) << probe.error;
   EXPECT_TRUE(probe.error.empty()) << probe.error;
   EXPECT_GE(probe.elapsed_ms, 0);
@@ -117,7 +120,8 @@ TEST(NetworkInspectorOnThisMachine, AClosedLoopbackPortIsRefusedWithTheReason) {
   LoopbackPort bound(LoopbackPort::Mode::kBoundOnly);
   ASSERT_NE(bound.port(), 0) << bound.error();
   // Real Windows retries a refused SYN for about 2 s before it reports the refusal: 10 s is room.
-  auto probe = make_network_inspector()->tcp_connect("127.0.0.1", bound.port(), milliseconds(10000));
+  auto probe =
+      make_network_inspector()->tcp_connect("127.0.0.1", bound.port(), milliseconds(10000));
   EXPECT_FALSE(probe.connected);
   // strerror(ECONNREFUSED) and FormatMessage(WSAECONNREFUSED) both say "refused".
   EXPECT_NE(probe.error.find("refused"), std::string::npos) << probe.error;
@@ -138,8 +142,9 @@ TEST(NetworkInspectorOnThisMachine, ResolvesLocalhostToALoopbackAddress) {
   auto addresses = make_network_inspector()->resolve("localhost");
   ASSERT_TRUE(addresses.ok()) << addresses.error;
   ASSERT_FALSE(addresses.value->empty());
-  const bool loopback = std::any_of(addresses.value->begin(), addresses.value->end(),
-                                    [](const std::string& a) { return a == "127.0.0.1" || a == "::1"; });
+  const bool loopback =
+      std::any_of(addresses.value->begin(), addresses.value->end(),
+                  [](const std::string& a) { return a == "127.0.0.1" || a == "::1"; });
   EXPECT_TRUE(loopback) << "first answer: " << addresses.value->front();
 }
 

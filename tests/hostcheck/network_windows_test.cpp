@@ -54,12 +54,14 @@ TEST(GetIpInterfaceTable, HoldsTheMetricsTheInspectorReadsFromTheAdapterList) {
         << "Wine " << wine << " now implements GetIpInterfaceTable: update the docs";
     return;
   }
-  ASSERT_EQ(rc, static_cast<DWORD>(NO_ERROR)) << detail::windows_error_text("GetIpInterfaceTable", rc);
+  ASSERT_EQ(rc, static_cast<DWORD>(NO_ERROR))
+      << detail::windows_error_text("GetIpInterfaceTable", rc);
   ULONG size = 64 * 1024;
   std::vector<std::uint64_t> buffer(size / sizeof(std::uint64_t));
   auto* list = reinterpret_cast<IP_ADAPTER_ADDRESSES*>(buffer.data());
   const ULONG gaa = ::GetAdaptersAddresses(AF_UNSPEC, 0, nullptr, list, &size);
-  ASSERT_EQ(gaa, static_cast<ULONG>(NO_ERROR)) << detail::windows_error_text("GetAdaptersAddresses", gaa);
+  ASSERT_EQ(gaa, static_cast<ULONG>(NO_ERROR))
+      << detail::windows_error_text("GetAdaptersAddresses", gaa);
   const auto interfaces = detail::interfaces_from(list);
   int compared = 0;
   for (ULONG i = 0; i < table->NumEntries; ++i) {

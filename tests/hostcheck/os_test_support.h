@@ -24,7 +24,7 @@ class LoopbackPort {
   const std::string& error() const { return error_; }
 
  private:
-  std::uintptr_t handle_;  // int fd on Linux, SOCKET on Windows
+  std::uintptr_t handle_;         // int fd on Linux, SOCKET on Windows
   bool winsock_started_ = false;  // Windows: this object's WSAStartup, undone in the destructor
   std::uint16_t port_ = 0;
   std::string error_;

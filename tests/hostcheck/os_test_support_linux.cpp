@@ -15,7 +15,8 @@ constexpr std::uintptr_t kNoSocket = ~std::uintptr_t{0};
 
 std::string errno_text(const char* what) {
   const int err = errno;
-  return std::string(what) + " failed: " + std::strerror(err) + " (errno " + std::to_string(err) + ")";
+  return std::string(what) + " failed: " + std::strerror(err) + " (errno " + std::to_string(err) +
+         ")";
 }
 
 }  // namespace

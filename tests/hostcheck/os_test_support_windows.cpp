@@ -47,7 +47,8 @@ LoopbackPort::LoopbackPort(Mode mode) : handle_(INVALID_SOCKET) {
 }
 
 LoopbackPort::~LoopbackPort() {
-  if (handle_ != static_cast<std::uintptr_t>(INVALID_SOCKET)) ::closesocket(static_cast<SOCKET>(handle_));
+  if (handle_ != static_cast<std::uintptr_t>(INVALID_SOCKET))
+    ::closesocket(static_cast<SOCKET>(handle_));
   if (winsock_started_) ::WSACleanup();
 }
 

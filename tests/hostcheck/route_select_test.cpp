@@ -50,7 +50,8 @@ TEST_P(SelectRoute, PicksTheLongestPrefixThenTheLowestMetric) {
   const Row& row = GetParam();
   const auto chosen = select_route(row.table, row.target);
   if (!row.expected) {
-    EXPECT_FALSE(chosen.has_value()) << "chose " << chosen->destination << "/" << chosen->prefix_length;
+    EXPECT_FALSE(chosen.has_value())
+        << "chose " << chosen->destination << "/" << chosen->prefix_length;
     return;
   }
   ASSERT_TRUE(chosen.has_value());
@@ -69,10 +70,9 @@ const std::vector<Route> kNoDefault = {route("10.0.0.0", 8, "eth0", 100),
                                        route("169.254.0.0", 16, "eth1", 100)};
 const std::vector<Route> kFullTie = {route("10.0.0.0", 8, "first", 5),
                                      route("10.0.0.0", 8, "second", 5)};
-const std::vector<Route> kMalformedRows = {route("not-an-address", 0, "bad", 0),
-                                           route("10.0.0.0", 33, "bad", 0),
-                                           route("10.0.0.0", -1, "bad", 0),
-                                           route("0.0.0.0", 0, "good", 50)};
+const std::vector<Route> kMalformedRows = {
+    route("not-an-address", 0, "bad", 0), route("10.0.0.0", 33, "bad", 0),
+    route("10.0.0.0", -1, "bad", 0), route("0.0.0.0", 0, "good", 50)};
 
 INSTANTIATE_TEST_SUITE_P(
     Tables, SelectRoute,
@@ -96,7 +96,8 @@ INSTANTIATE_TEST_SUITE_P(
             Expected{"169.254.0.0", 16, "Cluster Virtual Adapter", 271}},
         Row{"cluster_imds_after_fix", with_imds_fix(kCluster), "169.254.169.254",
             Expected{"169.254.169.254", 32, "Ethernet", 11}},
-        Row{"cluster_host_route", kCluster, "10.0.1.15", Expected{"10.0.1.15", 32, "Ethernet", 266}},
+        Row{"cluster_host_route", kCluster, "10.0.1.15",
+            Expected{"10.0.1.15", 32, "Ethernet", 266}},
         Row{"cluster_multicast_lowest_metric", kCluster, "224.0.0.251",
             Expected{"224.0.0.0", 4, "Cluster Virtual Adapter", 271}},
         Row{"cluster_broadcast_lowest_metric", kCluster, "255.255.255.255",
@@ -106,7 +107,8 @@ INSTANTIATE_TEST_SUITE_P(
             Expected{"0.0.0.0", 0, "Ethernet 2", 25}},
         Row{"longer_prefix_beats_lower_metric", kTwoDefaults, "10.0.0.9",
             Expected{"10.0.0.0", 24, "Ethernet", 266}},
-        Row{"full_tie_keeps_table_order", kFullTie, "10.1.2.3", Expected{"10.0.0.0", 8, "first", 5}},
+        Row{"full_tie_keeps_table_order", kFullTie, "10.1.2.3",
+            Expected{"10.0.0.0", 8, "first", 5}},
         Row{"malformed_rows_are_skipped", kMalformedRows, "10.0.0.1",
             Expected{"0.0.0.0", 0, "good", 50}},
         // No match.

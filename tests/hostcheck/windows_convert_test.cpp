@@ -3,13 +3,14 @@
 // GetAdaptersAddresses and GetIpForwardTable2 return. This is how the Windows answers that Wine
 // cannot give are covered: the loopback routes, Windows' friendly names and descriptions, interface
 // metrics and the route print metric sums (docs/windows-under-wine.md).
+#include "hostcheck/detail/windows_convert.h"
+
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "hostcheck/detail/windows_convert.h"
 #include "hostcheck/network.h"
 #include "tests/hostcheck/recorded_windows_hosts.h"
 
@@ -43,7 +44,9 @@ class FakeAdapterList {
       previous = a;
     }
   }
-  const IP_ADAPTER_ADDRESSES* first() const { return adapters_.empty() ? nullptr : adapters_.front().get(); }
+  const IP_ADAPTER_ADDRESSES* first() const {
+    return adapters_.empty() ? nullptr : adapters_.front().get();
+  }
 
  private:
   IP_ADAPTER_ADDRESSES* add_adapter(const RecordedInterface& i) {
@@ -74,8 +77,10 @@ class FakeAdapterList {
                                        ? static_cast<INT>(sizeof(sockaddr_in6))
                                        : static_cast<INT>(sizeof(sockaddr_in));
       u->OnLinkPrefixLength = static_cast<UINT8>(address.prefix_length);
-      if (previous == nullptr) a->FirstUnicastAddress = u;
-      else previous->Next = u;
+      if (previous == nullptr)
+        a->FirstUnicastAddress = u;
+      else
+        previous->Next = u;
       previous = u;
     }
     return a;
@@ -95,7 +100,8 @@ class FakeAdapterList {
 MIB_IPFORWARD_ROW2 row_of(const RecordedRoute& r) {
   MIB_IPFORWARD_ROW2 row{};
   row.InterfaceIndex = r.interface_index;
-  row.InterfaceLuid.Value = 0x0006000000000000ULL | r.interface_index;  // IF_TYPE_ETHERNET_CSMACD << 48
+  row.InterfaceLuid.Value =
+      0x0006000000000000ULL | r.interface_index;  // IF_TYPE_ETHERNET_CSMACD << 48
   row.DestinationPrefix.Prefix = sockaddr_of(r.destination);
   row.DestinationPrefix.PrefixLength = static_cast<UINT8>(r.prefix_length);
   row.NextHop = sockaddr_of(*r.next_hop != '\0' ? r.next_hop : "0.0.0.0");
