@@ -1,0 +1,47 @@
+#include "activation/kms_hosts.h"
+
+#include <algorithm>
+
+namespace hciattest::activation {
+
+const std::vector<KmsHostEntry>& kms_host_table() {
+  // Azure: MicrosoftDocs/SupportArticles-docs support/azure/virtual-machines/windows/
+  // custom-routes-enable-kms-activation.md and windows-activation-stopped-working.md (the
+  // azkms names and addresses; kms.core.windows.net resolves to 20.118.99.224 since 2023-03-01).
+  // AWS: EC2Launch v1 Set-ActivationSettings.ps1 and Add-Routes.ps1 (169.254.169.250 / .251,
+  // reached through the subnet gateway). shared/FACTS.md "KMS hosts".
+  static const std::vector<KmsHostEntry> kTable = {
+      {"public", "azkms.core.windows.net", 1688, true, {"20.118.99.224", "40.83.235.53"},
+       "Azure public cloud; answers only sources inside Azure"},
+      {"public", "kms.core.windows.net", 1688, false, {"23.102.135.246"},
+       "legacy name, resolves to 20.118.99.224 since 2023-03-01"},
+      {"usgov", "azkms.core.usgovcloudapi.net", 1688, true, {"52.126.105.2"}, "Azure US Government"},
+      {"usgov", "kms.core.usgovcloudapi.net", 1688, false, {"23.97.0.13"}, "legacy name"},
+      {"china", "azkms.core.chinacloudapi.cn", 1688, true, {"159.27.28.100", "163.228.64.161"},
+       "Azure China (21Vianet)"},
+      {"china", "kms.core.chinacloudapi.cn", 1688, false, {"42.159.7.249"}, "legacy name"},
+      {"germany", "kms.core.cloudapi.de", 1688, true, {"51.4.143.248"}, "Azure Germany (classic)"},
+      {"aws", "169.254.169.250", 1688, true, {"169.254.169.250"},
+       "AWS, through the instance's subnet gateway (EC2Launch v1 Add-Routes)"},
+      {"aws", "169.254.169.251", 1688, true, {"169.254.169.251"}, "AWS, second address"},
+  };
+  return kTable;
+}
+
+std::vector<KmsHostEntry> kms_hosts_for(const std::string& cloud) {
+  const std::string c = cloud.empty() ? "public" : cloud;
+  std::vector<KmsHostEntry> out;
+  for (const auto& e : kms_host_table()) {
+    if (e.cloud == c) out.push_back(e);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const KmsHostEntry& a, const KmsHostEntry& b) { return a.current > b.current; });
+  return out;
+}
+
+std::string preferred_kms_host(const std::string& cloud) {
+  const auto hosts = kms_hosts_for(cloud);
+  return hosts.empty() ? std::string() : hosts.front().host;
+}
+
+}  // namespace hciattest::activation
