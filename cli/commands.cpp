@@ -9,6 +9,7 @@
 #include "cli/doctor_command.h"
 #include "cli/exit_codes.h"
 #include "cli/imds_commands.h"
+#include "cli/kms_command.h"
 #include "cli/terminal.h"
 #include "cli/verify_command.h"
 
@@ -34,6 +35,8 @@ int run_main(int argc, char** argv, std::istream& in, std::ostream& out, std::os
   CLI::App* emulate_cmd = add_emulate_command(app, emulate);
   DoctorCommandOptions doctor;
   CLI::App* doctor_cmd = add_doctor_command(app, doctor);
+  KmsProbeCommandOptions kms_probe;
+  CLI::App* kms_probe_cmd = add_kms_command(app, kms_probe);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -59,6 +62,7 @@ int run_main(int argc, char** argv, std::istream& in, std::ostream& out, std::os
   if (attest_cmd->parsed()) return run_attest(attest_fetch, attest_verify, io);
   if (emulate_cmd->parsed()) return run_emulate(emulate, io);
   if (doctor_cmd->parsed()) return run_doctor(doctor, io);
+  if (kms_probe_cmd->parsed()) return run_kms_probe(kms_probe, io);
   err << "hciattest: no command given\n";
   return kExitUsage;
 }

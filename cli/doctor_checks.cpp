@@ -219,34 +219,21 @@ DoctorCheck check_document(const DoctorFacts& f) {
   return c;
 }
 
-DoctorCheck check_kms(const DoctorFacts& f, const KmsProbe& k, const std::string& id) {
-  DoctorCheck c = make(id.c_str(), ("KMS " + k.host + ":" + std::to_string(k.port)).c_str());
-  if (k.dns) {
-    if (!k.dns->ok()) {
-      c.status = DoctorStatus::kFail;
-      c.summary = "cannot resolve " + k.host + ": " + k.dns->error;
-      c.remedy = "the VM's DNS must resolve " + k.host + " (Azure-provided DNS does; custom DNS "
-                 "servers must forward it)";
-      return c;
-    }
-    std::string list;
-    for (const auto& a : *k.dns->value) list += (list.empty() ? "" : ", ") + a;
-    c.evidence.push_back(k.host + " resolves to " + list);
-  }
-  c.evidence.push_back(k.tcp.connected ? "TCP " + std::to_string(k.port) + " open (" +
-                                             std::to_string(k.tcp.elapsed_ms) + " ms)"
-                                       : "TCP " + std::to_string(k.port) + ": " + k.tcp.error);
-  if (k.tcp.connected) {
+DoctorCheck check_kms(const DoctorFacts& f, const activation::KmsProbeReport& k,
+                      const std::string& id) {
+  DoctorCheck c = make(id.c_str(), ("KMS " + k.target.text()).c_str());
+  c.evidence = k.evidence;
+  c.summary = k.summary;
+  if (k.verdict == activation::KmsVerdict::kKmsEndpoint) {
     c.status = DoctorStatus::kPass;
-    c.summary = k.host + ":" + std::to_string(k.port) + " accepts connections";
-  } else {
-    c.status = DoctorStatus::kFail;
-    c.summary = k.host + ":" + std::to_string(k.port) + " does not accept connections";
-    c.remedy = f.platform.platform == Platform::kAws
-                   ? "see aws-kms-routes; security groups and NACLs must allow TCP 1688 out"
-                   : "Azure KMS answers only sources inside Azure: with forced tunnelling add /32 "
-                     "routes to the KMS addresses with next hop Internet; open TCP 1688 outbound";
+    return c;
   }
+  c.status = DoctorStatus::kFail;
+  c.remedy = k.remedy;
+  if (f.platform.platform == Platform::kAws && k.verdict == activation::KmsVerdict::kUnreachable) {
+    c.remedy = "see aws-kms-routes; security groups and network ACLs must allow TCP 1688 out";
+  }
+  c.remedy += "; check again with: hciattest kms probe " + k.target.text();
   return c;
 }
 
@@ -286,17 +273,6 @@ DoctorCheck check_aws_routes(const DoctorFacts& f) {
 
 }  // namespace
 
-std::string azure_kms_host(const std::string& cloud) {
-  if (cloud == "usgov") return "azkms.core.usgovcloudapi.net";
-  if (cloud == "china") return "azkms.core.chinacloudapi.cn";
-  return "azkms.core.windows.net";
-}
-
-const std::vector<std::string>& aws_kms_addresses() {
-  static const std::vector<std::string> kAddresses = {"169.254.169.250", "169.254.169.251"};
-  return kAddresses;
-}
-
 std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& f) {
   std::vector<DoctorCheck> out;
   out.push_back(check_platform(f));
@@ -313,7 +289,7 @@ std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& f) {
     for (size_t i = 0; i < f.kms.size(); ++i) {
       const std::string id = "aws-kms-" + std::to_string(i + 1);
       out.push_back(routes_ok ? check_kms(f, f.kms[i], id)
-                              : skip(id.c_str(), ("KMS " + f.kms[i].host).c_str(),
+                              : skip(id.c_str(), ("KMS " + f.kms[i].target.text()).c_str(),
                                      "skipped: aws-kms-routes failed"));
     }
   } else if (p == Platform::kAzure) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "activation/kms_probe.h"
 #include "attest/verifier.h"
 #include "cli/doctor_report.h"
 #include "hostcheck/network.h"
@@ -16,13 +17,6 @@
 #include "imds/client.h"
 
 namespace hciattest::cli {
-
-struct KmsProbe {
-  std::string host;                                   // name or address
-  std::uint16_t port = 1688;
-  std::optional<hostcheck::Result<std::vector<std::string>>> dns;  // absent for an address
-  hostcheck::ConnectProbe tcp;
-};
 
 struct AwsRouteProbe {
   std::string target;                                 // 169.254.169.250 / .251
@@ -46,18 +40,12 @@ struct DoctorFacts {
   // answered; empty when it did not answer.
   std::vector<std::string> instance_evidence;
   std::map<std::string, std::string> proxy_env;       // set proxy variables only
-  std::vector<KmsProbe> kms;                          // Azure KMS or AWS .250/.251
+  // Azure: the cloud's KMS host; AWS: .250 and .251 (activation/kms_hosts.h), each probed with
+  // a DCE/RPC bind (activation/kms_probe.h).
+  std::vector<activation::KmsProbeReport> kms;
   std::optional<hostcheck::Result<hostcheck::Route>> default_route;  // AWS
   std::vector<AwsRouteProbe> aws_routes;
 };
-
-// The Azure KMS host per cloud (MicrosoftDocs/SupportArticles-docs,
-// custom-routes-enable-kms-activation.md): azkms.core.windows.net, azkms.core.usgovcloudapi.net,
-// azkms.core.chinacloudapi.cn.
-std::string azure_kms_host(const std::string& cloud);
-
-// AWS: the KMS addresses EC2Launch sets (169.254.169.250 and .251).
-const std::vector<std::string>& aws_kms_addresses();
 
 std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& facts);
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "activation/kms_hosts.h"
 #include "cli/exit_codes.h"
 #include "cli/imds_commands.h"
 #include "cli/usage_error.h"
@@ -32,17 +33,29 @@ bool apipa_on_link(const DoctorFacts& f) {
   return false;
 }
 
+activation::KmsProbeReport probe_kms_host(const activation::KmsHostEntry& e,
+                                          hostcheck::NetworkInspector& net) {
+  activation::KmsTarget t;
+  t.host = e.host;
+  t.port = e.port;
+  activation::KmsProbeDeps deps;
+  deps.resolve = [&net](const std::string& name, std::vector<std::string>& addresses,
+                        std::string& error) {
+    auto r = net.resolve(name);
+    if (!r.ok()) {
+      error = r.error;
+      return false;
+    }
+    addresses = *r.value;
+    return true;
+  };
+  return activation::probe_kms(t, milliseconds(3000), deps);
+}
+
 void collect_kms(const DoctorCommandOptions& o, hostcheck::NetworkInspector& net, DoctorFacts& f) {
   if (f.platform.platform == hostcheck::Platform::kAzure) {
-    KmsProbe k;
-    k.host = azure_kms_host(o.cloud);
-    k.dns = net.resolve(k.host);
-    if (k.dns->ok() && !k.dns->value->empty()) {
-      k.tcp = net.tcp_connect(k.dns->value->front(), k.port, milliseconds(3000));
-    } else {
-      k.tcp.error = "not tried: the name does not resolve";
-    }
-    f.kms.push_back(std::move(k));
+    const auto hosts = activation::kms_hosts_for(o.cloud.empty() ? "public" : o.cloud);
+    if (!hosts.empty()) f.kms.push_back(probe_kms_host(hosts.front(), net));
   } else if (f.platform.platform == hostcheck::Platform::kAws) {
     auto table = net.ipv4_routes();
     hostcheck::Result<hostcheck::Route> def;
@@ -55,12 +68,9 @@ void collect_kms(const DoctorCommandOptions& o, hostcheck::NetworkInspector& net
       def.error = table.error;
     }
     f.default_route = def;
-    for (const auto& a : aws_kms_addresses()) {
-      f.aws_routes.push_back({a, net.route_to(a)});
-      KmsProbe k;
-      k.host = a;
-      k.tcp = net.tcp_connect(a, k.port, milliseconds(3000));
-      f.kms.push_back(std::move(k));
+    for (const auto& e : activation::kms_hosts_for("aws")) {
+      f.aws_routes.push_back({e.host, net.route_to(e.host)});
+      f.kms.push_back(probe_kms_host(e, net));
     }
   }
 }

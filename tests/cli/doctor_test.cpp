@@ -123,27 +123,37 @@ TEST(DoctorChecks, ASilentHostImdsPortFails) {
   EXPECT_EQ(find(evaluate_doctor(f), "hci-imds-nic").status, DoctorStatus::kFail);
 }
 
+activation::KmsProbeReport kms_report(const std::string& host, activation::KmsVerdict verdict) {
+  activation::KmsProbeReport k;
+  k.target.host = host;
+  k.verdict = verdict;
+  k.summary = std::string("probe says ") + activation::kms_verdict_id(verdict);
+  k.evidence = {host + ":1688: evidence"};
+  if (verdict != activation::KmsVerdict::kKmsEndpoint) k.remedy = "the probe's remedy";
+  return k;
+}
+
 TEST(DoctorChecks, OnAzureTheHciCheckIsSkippedAndKmsIsProbed) {
   DoctorFacts f = healthy_hci();
   f.platform.platform = Platform::kAzure;
-  KmsProbe k;
-  k.host = "azkms.core.windows.net";
-  k.dns = hostcheck::Result<std::vector<std::string>>{std::vector<std::string>{"20.118.99.224"}, ""};
-  k.tcp.connected = true;
-  f.kms.push_back(k);
+  f.kms.push_back(kms_report("azkms.core.windows.net", activation::KmsVerdict::kKmsEndpoint));
   auto checks = evaluate_doctor(f);
   EXPECT_EQ(find(checks, "hci-imds-nic").status, DoctorStatus::kSkip);
-  EXPECT_EQ(find(checks, "azure-kms").status, DoctorStatus::kPass);
-  f.kms[0].dns = hostcheck::Result<std::vector<std::string>>{std::nullopt, "Name or service not known"};
-  const DoctorCheck& dns = find(evaluate_doctor(f), "azure-kms");
-  EXPECT_EQ(dns.status, DoctorStatus::kFail);
-  EXPECT_NE(dns.summary.find("cannot resolve"), std::string::npos);
-  f.kms[0].dns = hostcheck::Result<std::vector<std::string>>{std::vector<std::string>{"20.118.99.224"}, ""};
-  f.kms[0].tcp.connected = false;
-  f.kms[0].tcp.error = "timed out after 3000 ms";
-  const DoctorCheck& tcp = find(evaluate_doctor(f), "azure-kms");
-  EXPECT_EQ(tcp.status, DoctorStatus::kFail);
-  EXPECT_NE(tcp.remedy.find("forced tunnelling"), std::string::npos);
+  const DoctorCheck& pass = find(checks, "azure-kms");
+  EXPECT_EQ(pass.status, DoctorStatus::kPass);
+  EXPECT_EQ(pass.title, "KMS azkms.core.windows.net:1688");
+  EXPECT_EQ(pass.summary, "probe says kms_endpoint");
+  EXPECT_EQ(pass.evidence, std::vector<std::string>{"azkms.core.windows.net:1688: evidence"});
+  EXPECT_EQ(pass.remedy, "");
+  for (auto v : {activation::KmsVerdict::kUnresolved, activation::KmsVerdict::kUnreachable,
+                 activation::KmsVerdict::kNoAnswer, activation::KmsVerdict::kNotRpc,
+                 activation::KmsVerdict::kRpcNotKms}) {
+    f.kms[0] = kms_report("azkms.core.windows.net", v);
+    const DoctorCheck& c = find(evaluate_doctor(f), "azure-kms");
+    EXPECT_EQ(c.status, DoctorStatus::kFail) << activation::kms_verdict_id(v);
+    EXPECT_EQ(c.remedy.rfind("the probe's remedy", 0), 0u) << c.remedy;
+    EXPECT_NE(c.remedy.find("hciattest kms probe azkms.core.windows.net:1688"), std::string::npos);
+  }
 }
 
 DoctorFacts aws(const std::string& kms_gateway) {
@@ -154,12 +164,9 @@ DoctorFacts aws(const std::string& kms_gateway) {
   f.imds_attempted = true;
   f.imds.error = "http://169.254.169.254: HTTP 404";
   f.default_route = hostcheck::Result<hostcheck::Route>{route("0.0.0.0", 0, "172.31.0.1", "Ethernet", 6), ""};
-  for (const auto& a : aws_kms_addresses()) {
+  for (const char* a : {"169.254.169.250", "169.254.169.251"}) {
     f.aws_routes.push_back({a, {route(a, 32, kms_gateway, "Ethernet", 6), ""}});
-    KmsProbe k;
-    k.host = a;
-    k.tcp.connected = true;
-    f.kms.push_back(k);
+    f.kms.push_back(kms_report(a, activation::KmsVerdict::kKmsEndpoint));
   }
   return f;
 }
@@ -177,6 +184,14 @@ TEST(DoctorChecks, AStaleAmiRouteFailsAndSkipsTheKmsProbes) {
   EXPECT_EQ(routes.status, DoctorStatus::kFail);
   EXPECT_NE(routes.remedy.find("172.31.0.1"), std::string::npos);
   EXPECT_EQ(find(checks, "aws-kms-1").status, DoctorStatus::kSkip);
+}
+
+TEST(DoctorChecks, AnUnreachableAwsKmsPointsAtTheRoutesAndSecurityGroups) {
+  DoctorFacts f = aws("172.31.0.1");
+  f.kms[1] = kms_report("169.254.169.251", activation::KmsVerdict::kUnreachable);
+  const DoctorCheck& c = find(evaluate_doctor(f), "aws-kms-2");
+  EXPECT_EQ(c.status, DoctorStatus::kFail);
+  EXPECT_NE(c.remedy.find("security groups"), std::string::npos) << c.remedy;
 }
 
 TEST(DoctorChecks, AProxyWithoutAnImdsBypassWarns) {

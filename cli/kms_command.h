@@ -1,0 +1,37 @@
+// `hciattest kms probe [HOST[:PORT]...] [--cloud C]`: is a KMS host answering there? DNS, TCP,
+// then a DCE/RPC bind to the KMS interface (activation/kms_probe.h). Nothing is activated.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "activation/kms_probe.h"
+#include "cli/verify_command.h"
+
+namespace hciattest::cli {
+
+struct KmsProbeCommandOptions {
+  std::vector<std::string> targets;  // HOST[:PORT]; empty: the --cloud table's current hosts
+  std::string cloud;                 // public, usgov, china, germany, aws
+  double timeout_seconds = 5;        // per address
+  std::string output = "text";       // text | json
+};
+
+CLI::App* add_kms_command(CLI::App& app, KmsProbeCommandOptions& probe);
+
+inline constexpr const char* kKmsProbeSchema = "hciattest.kms-probe/1";
+
+// The targets the options name, validated, in order. Throws UsageError.
+std::vector<activation::KmsTarget> kms_probe_targets(const KmsProbeCommandOptions& options);
+
+nlohmann::json kms_probe_to_json(const std::vector<activation::KmsProbeReport>& reports);
+std::string kms_probe_to_text(const std::vector<activation::KmsProbeReport>& reports, bool color);
+
+// 0 when every target is a KMS host, 1 otherwise, 2 on a usage error.
+int run_kms_probe(const KmsProbeCommandOptions& options, CommandIo& io,
+                  const activation::KmsProbeDeps& deps);
+int run_kms_probe(const KmsProbeCommandOptions& options, CommandIo& io);
+
+}  // namespace hciattest::cli
