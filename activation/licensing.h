@@ -1,0 +1,58 @@
+// The licensing state of Windows and of the LicenseImdsIntegration task, as plain values.
+// Filled on Windows from WMI (SoftwareLicensingProduct / SoftwareLicensingService) and Task
+// Scheduler 2.0; never from slmgr's localised text (FACTS.md: the public bugs that caused).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace hciattest::activation {
+
+// SoftwareLicensingProduct.LicenseStatus (learn.microsoft.com sppwmi).
+enum class LicenseStatus : int {
+  kUnlicensed = 0,
+  kLicensed = 1,
+  kOobGrace = 2,
+  kOotGrace = 3,
+  kNonGenuineGrace = 4,
+  kNotification = 5,
+  kExtendedGrace = 6,
+  kUnknown = -1,
+};
+const char* license_status_text(LicenseStatus s);  // "Licensed", "Notification", ...
+LicenseStatus license_status_from(int value);       // kUnknown outside 0..6
+
+struct LicensingState {
+  bool available = false;   // false: not read (error says why; "not applicable on Linux")
+  std::string error;
+  std::string name;         // "Windows(R), ServerDatacenter edition"
+  std::string description;  // "Windows(R) Operating System, VOLUME_KMSCLIENT channel"
+  std::string partial_product_key;  // last five characters of the installed key
+  LicenseStatus status = LicenseStatus::kUnknown;
+  std::uint32_t status_reason = 0;  // LicenseStatusReason, an HRESULT
+  std::uint32_t grace_minutes = 0;  // GracePeriodRemaining
+  std::string kms_machine;          // KeyManagementServiceMachine: "" means DNS auto-discovery
+  std::uint16_t kms_port = 0;       // KeyManagementServicePort (0: default 1688)
+  std::string discovered_kms;       // DiscoveredKeyManagementServiceMachineName
+  // The channel named in `description`: VOLUME_KMSCLIENT, VOLUME_MAK, RETAIL, OEM_DM, OEM_SLP,
+  // VIRTUAL_MACHINE_ACTIVATION (AVMA), ...; "" when the description names none.
+  std::string channel() const;
+  bool activated() const { return status == LicenseStatus::kLicensed; }
+};
+
+// The scheduled task \Microsoft\Windows\Clip\LicenseImdsIntegration (Task Scheduler 2.0).
+struct ImdsTaskState {
+  bool available = false;  // false: Task Scheduler could not be asked (error says why)
+  std::string error;
+  bool exists = false;
+  bool enabled = false;
+  std::string state;                       // "ready", "running", "disabled", "queued", "unknown"
+  std::optional<std::uint32_t> last_result;  // absent where it could not be read
+  std::string last_run;                    // ISO 8601 local time; "" when it never ran
+};
+
+inline constexpr const char* kImdsTaskFolder = "\\Microsoft\\Windows\\Clip";
+inline constexpr const char* kImdsTaskName = "LicenseImdsIntegration";
+
+}  // namespace hciattest::activation
