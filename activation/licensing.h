@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "activation/edition.h"
+
 namespace hciattest::activation {
 
 // SoftwareLicensingProduct.LicenseStatus (learn.microsoft.com sppwmi).
@@ -54,5 +56,24 @@ struct ImdsTaskState {
 
 inline constexpr const char* kImdsTaskFolder = "\\Microsoft\\Windows\\Clip";
 inline constexpr const char* kImdsTaskName = "LicenseImdsIntegration";
+
+}  // namespace hciattest::activation
+
+namespace hciattest::activation {
+
+// This machine's Windows licensing, read the locale-independent way: WMI
+// SoftwareLicensingProduct WHERE ApplicationID = Windows' AND PartialProductKey IS NOT NULL AND
+// LicenseIsAddon = False (a name filter would also match ESU add-ons: FACTS.md). On Linux:
+// available = false, error "not applicable on Linux".
+LicensingState read_licensing_state();
+
+// EditionID, ProductName, InstallationType, CurrentBuildNumber from
+// HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion. nullopt and `error` when unreadable (and on
+// Linux).
+std::optional<WindowsVersion> read_windows_version(std::string& error);
+
+// True when this process runs elevated (an administrator's full token): the licensing service
+// and the route table refuse changes otherwise (0x80070005). False on Linux.
+bool running_elevated();
 
 }  // namespace hciattest::activation
