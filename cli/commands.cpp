@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/activate_command.h"
 #include "cli/doctor_command.h"
 #include "cli/exit_codes.h"
 #include "cli/imds_commands.h"
@@ -35,6 +36,8 @@ int run_main(int argc, char** argv, std::istream& in, std::ostream& out, std::os
   CLI::App* emulate_cmd = add_emulate_command(app, emulate);
   DoctorCommandOptions doctor;
   CLI::App* doctor_cmd = add_doctor_command(app, doctor);
+  ActivateCommandOptions activate;
+  CLI::App* activate_cmd = add_activate_command(app, activate);
   KmsProbeCommandOptions kms_probe;
   CLI::App* kms_probe_cmd = add_kms_command(app, kms_probe);
   try {
@@ -63,6 +66,7 @@ int run_main(int argc, char** argv, std::istream& in, std::ostream& out, std::os
   if (emulate_cmd->parsed()) return run_emulate(emulate, io);
   if (doctor_cmd->parsed()) return run_doctor(doctor, io);
   if (kms_probe_cmd->parsed()) return run_kms_probe(kms_probe, io);
+  if (activate_cmd->parsed()) return run_activate(activate, io);
   err << "hciattest: no command given\n";
   return kExitUsage;
 }

@@ -60,9 +60,7 @@ void collect_kms(const DoctorCommandOptions& o, hostcheck::NetworkInspector& net
     auto table = net.ipv4_routes();
     hostcheck::Result<hostcheck::Route> def;
     if (table.ok()) {
-      for (const auto& r : *table.value) {
-        if (r.prefix_length == 0 && (!def.ok() || r.metric < def.value->metric)) def.value = r;
-      }
+      def.value = hostcheck::default_route(*table.value);
       if (!def.ok()) def.error = "the routing table has no default route";
     } else {
       def.error = table.error;

@@ -73,6 +73,9 @@ std::unique_ptr<NetworkInspector> make_network_inspector();
 // or `ipv4` is not a dotted quad.
 std::optional<Route> select_route(const std::vector<Route>& table, const std::string& ipv4);
 
+// The default route (0.0.0.0/0) with the lowest metric; nullopt when the table has none.
+std::optional<Route> default_route(const std::vector<Route>& table);
+
 // Dotted quad to host-order integer; nullopt on anything else.
 std::optional<std::uint32_t> parse_ipv4(const std::string& text);
 

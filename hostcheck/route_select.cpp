@@ -40,4 +40,12 @@ std::optional<Route> select_route(const std::vector<Route>& table, const std::st
   return best;
 }
 
+std::optional<Route> default_route(const std::vector<Route>& table) {
+  std::optional<Route> best;
+  for (const Route& r : table) {
+    if (r.prefix_length == 0 && (!best || r.metric < best->metric)) best = r;
+  }
+  return best;
+}
+
 }  // namespace hciattest::hostcheck

@@ -125,6 +125,18 @@ INSTANTIATE_TEST_SUITE_P(
         Row{"negative_octet", kAzure, "-1.0.0.1", std::nullopt}),
     [](const auto& info) { return std::string(info.param.name); });
 
+TEST(DefaultRoute, IsTheLowestMetricZeroPrefixRoute) {
+  const std::vector<Route> table = {route("0.0.0.0", 0, "Ethernet 2", 25, "10.1.0.1"),
+                                    route("10.0.0.0", 8, "Ethernet", 1),
+                                    route("0.0.0.0", 0, "Ethernet", 15, "172.31.0.1")};
+  const auto def = default_route(table);
+  ASSERT_TRUE(def);
+  EXPECT_EQ(def->gateway, "172.31.0.1");
+  EXPECT_EQ(def->interface_name, "Ethernet");
+  EXPECT_FALSE(default_route({route("10.0.0.0", 8, "Ethernet", 1)}));
+  EXPECT_FALSE(default_route({}));
+}
+
 struct ParseRow {
   const char* text;
   std::optional<std::uint32_t> value;

@@ -1,0 +1,251 @@
+#include "cli/activate_command.h"
+
+#include <CLI/CLI.hpp>
+
+#include <sstream>
+
+#include "activation/error_codes.h"
+#include "activation/kms_hosts.h"
+#include "activation/task_scheduler.h"
+#include "cli/exit_codes.h"
+#include "cli/usage_error.h"
+#include "hostcheck/platform.h"
+#include "imds/client.h"
+
+namespace hciattest::cli {
+namespace {
+
+using activation::ActivationFacts;
+using activation::ActivationPlan;
+
+std::optional<hostcheck::Platform> platform_named(const std::string& id) {
+  for (auto p : {hostcheck::Platform::kAzure, hostcheck::Platform::kAzureStackHci,
+                 hostcheck::Platform::kAws, hostcheck::Platform::kHyperV,
+                 hostcheck::Platform::kOther}) {
+    if (hostcheck::platform_id(p) == id) return p;
+  }
+  return std::nullopt;
+}
+
+std::string task_path() {
+  return std::string(activation::kImdsTaskFolder) + "\\" + activation::kImdsTaskName;
+}
+
+std::string licensing_line(const activation::LicensingState& l) {
+  if (!l.available) return l.error;
+  std::string s = std::string(activation::license_status_text(l.status)) + ", channel " +
+                  (l.channel().empty() ? std::string("unknown") : l.channel()) + ", key ending " +
+                  l.partial_product_key + ", KMS host " +
+                  (l.kms_machine.empty() ? std::string("(none: DNS discovery)")
+                                         : l.kms_machine + ":" +
+                                               std::to_string(l.kms_port ? l.kms_port : 1688));
+  if (!l.activated() && l.status_reason != 0) {
+    s += ", reason " + activation::describe_error_code(l.status_reason);
+  }
+  if (l.grace_minutes > 0) s += ", grace " + std::to_string(l.grace_minutes / 1440) + " days";
+  return s;
+}
+
+std::string task_line(const activation::ImdsTaskState& t) {
+  if (!t.available) return t.error;
+  if (!t.exists) return task_path() + " does not exist";
+  std::string s = task_path() + ": " + t.state + (t.enabled ? ", enabled" : ", disabled") +
+                  ", last run " + (t.last_run.empty() ? std::string("never") : t.last_run);
+  if (t.last_result) s += ", last result " + activation::describe_error_code(*t.last_result);
+  return s;
+}
+
+nlohmann::json step_json(const activation::PlanStep& s) {
+  nlohmann::json j = {{"kind", activation::step_kind_id(s.kind)}, {"title", s.title},
+                      {"why", s.why},       {"precondition", s.precondition},
+                      {"action", s.action}, {"postcondition", s.postcondition},
+                      {"reversible", s.reversible}};
+  if (!s.target.empty()) j["route"] = {{"target", s.target}, {"gateway", s.gateway},
+                                       {"interface", s.interface_name}, {"metric", s.metric}};
+  if (!s.key.empty()) j["key"] = s.key;
+  if (!s.host.empty()) j["kms"] = {{"host", s.host}, {"port", s.port}};
+  return j;
+}
+
+}  // namespace
+
+CLI::App* add_activate_command(CLI::App& app, ActivateCommandOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "activate",
+      "Why Windows is not activated and what would fix it: the IMDS path (the "
+      "LicenseImdsIntegration task) or the cloud's KMS (key, host, AWS routes), as a plan with "
+      "each step's precondition, action and postcondition. Changes nothing");
+  cmd->add_flag("--plan", "Show the plan (the default, and the only mode of this version)");
+  cmd->add_option("--method", o.method, "auto, imds or kms")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "imds", "kms"}));
+  cmd->add_option("--kms-host", o.kms_host, "KMS host to use instead of the cloud's")
+      ->type_name("HOST[:PORT]");
+  cmd->add_flag("--allow-key-change", o.allow_key_change,
+                "Allow replacing a retail, MAK or OEM key by the KMS client key (undo cannot "
+                "restore the old key)");
+  cmd->add_option("--platform", o.platform, "Skip detection: azure, azure-stack-hci, aws, hyper-v, other")
+      ->check(CLI::IsMember({"azure", "azure-stack-hci", "aws", "hyper-v", "other"}));
+  cmd->add_option("--cloud", o.cloud, "public, usgov, china or germany (for the Azure KMS host)")
+      ->check(CLI::IsMember({"public", "usgov", "china", "germany"}));
+  cmd->add_option("--timeout", o.timeout_seconds, "Seconds for platform detection through IMDS")
+      ->capture_default_str()
+      ->check(CLI::Range(0.5, 120.0));
+  cmd->add_option("--output,-o", o.output, "text or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+  return cmd;
+}
+
+activation::PlanOptions plan_options(const ActivateCommandOptions& o) {
+  activation::PlanOptions p;
+  if (o.method == "imds") p.method = activation::Method::kImds;
+  else if (o.method == "kms") p.method = activation::Method::kKms;
+  else if (o.method != "auto") throw UsageError{"--method must be auto, imds or kms"};
+  if (o.kms_host) {
+    auto parsed = activation::parse_kms_target(*o.kms_host);
+    if (!parsed.target) throw UsageError{"--kms-host \"" + *o.kms_host + "\": " + parsed.error};
+    p.kms_host = parsed.target;
+  }
+  p.allow_key_change = o.allow_key_change;
+  return p;
+}
+
+ActivationFacts collect_activation_facts(hostcheck::Platform platform, const std::string& cloud,
+                                         hostcheck::NetworkInspector& net) {
+  ActivationFacts f;
+  f.platform = platform;
+  f.cloud = cloud.empty() ? "public" : cloud;
+  f.licensing = activation::read_licensing_state();
+  std::string error;
+  if (auto v = activation::read_windows_version(error)) f.version = *v;
+  f.task = activation::make_task_scheduler()->read(activation::kImdsTaskFolder,
+                                                   activation::kImdsTaskName);
+  f.elevated = activation::running_elevated();
+  if (platform == hostcheck::Platform::kAws) {
+    auto table = net.ipv4_routes();
+    if (table.ok()) f.default_route = hostcheck::default_route(*table.value);
+    for (const auto& e : activation::kms_hosts_for("aws")) {
+      auto r = net.route_to(e.host);
+      f.aws_routes.push_back({e.host, r.ok() ? std::optional<hostcheck::Route>(*r.value)
+                                             : std::nullopt});
+    }
+  }
+  return f;
+}
+
+nlohmann::json activation_plan_to_json(const ActivationFacts& f, const ActivationPlan& p) {
+  nlohmann::json steps = nlohmann::json::array();
+  for (const auto& s : p.steps) steps.push_back(step_json(s));
+  nlohmann::json licensing = {{"available", f.licensing.available}, {"error", f.licensing.error}};
+  if (f.licensing.available) {
+    licensing.update({{"name", f.licensing.name},
+                      {"channel", f.licensing.channel()},
+                      {"partial_product_key", f.licensing.partial_product_key},
+                      {"license_status", static_cast<int>(f.licensing.status)},
+                      {"license_status_text", activation::license_status_text(f.licensing.status)},
+                      {"license_status_reason", activation::describe_error_code(f.licensing.status_reason)},
+                      {"grace_minutes", f.licensing.grace_minutes},
+                      {"kms_machine", f.licensing.kms_machine},
+                      {"kms_port", f.licensing.kms_port}});
+  }
+  nlohmann::json task = {{"path", task_path()}, {"available", f.task.available},
+                         {"error", f.task.error}, {"exists", f.task.exists},
+                         {"enabled", f.task.enabled}, {"state", f.task.state},
+                         {"last_run", f.task.last_run}};
+  if (f.task.last_result) task["last_result"] = activation::describe_error_code(*f.task.last_result);
+  return {{"schema", kActivatePlanSchema},
+          {"platform", std::string(hostcheck::platform_id(f.platform))},
+          {"edition", {{"edition_id", f.version.edition_id}, {"build", f.version.build},
+                       {"family", activation::edition_family_id(p.edition.family)},
+                       {"name", p.edition.name}}},
+          {"licensing", licensing},
+          {"task", task},
+          {"elevated", f.elevated},
+          {"method", activation::method_id(p.method)},
+          {"method_reason", p.method_reason},
+          {"already_activated", p.already_activated},
+          {"can_apply", p.can_apply()},
+          {"needs_elevation", p.needs_elevation},
+          {"steps", steps},
+          {"refusals", p.refusals},
+          {"notes", p.notes}};
+}
+
+std::string activation_plan_to_text(const ActivationFacts& f, const ActivationPlan& p) {
+  std::ostringstream s;
+  s << "edition    " << p.edition.name;
+  if (!f.version.edition_id.empty()) {
+    s << " (EditionID " << f.version.edition_id << ", build " << f.version.build << ")";
+  }
+  s << "\nlicensing  " << licensing_line(f.licensing) << "\n";
+  s << "task       " << task_line(f.task) << "\n";
+  s << "platform   " << hostcheck::platform_id(f.platform) << "\n";
+  if (!p.method_reason.empty()) {
+    s << "method     " << activation::method_id(p.method) << ": " << p.method_reason << "\n";
+  }
+  if (p.already_activated) {
+    s << "\nWindows is activated: nothing to do.\n";
+  } else if (!p.steps.empty() && p.refusals.empty()) {
+    s << "\nPlan (nothing has been changed):\n";
+    int n = 1;
+    for (const auto& st : p.steps) {
+      s << "  " << n++ << ". [" << activation::step_kind_id(st.kind) << "] " << st.title
+        << (st.reversible ? "" : "  (cannot be undone)") << "\n"
+        << "       why:    " << st.why << "\n"
+        << "       before: " << st.precondition << "\n"
+        << "       do:     " << st.action << "\n"
+        << "       after:  " << st.postcondition << "\n";
+    }
+  }
+  for (const auto& r : p.refusals) s << "\nCannot repair: " << r << "\n";
+  if (p.needs_elevation) {
+    s << "\nThis process is not elevated: run from an elevated prompt (Run as administrator) to "
+         "carry the plan out.\n";
+  }
+  for (const auto& note : p.notes) s << "note: " << note << "\n";
+  return s.str();
+}
+
+int activate_exit_code(const ActivationPlan& p) {
+  if (p.already_activated) return kExitOk;
+  if (!p.refusals.empty()) return kExitFailed;
+  return kExitWarnings;
+}
+
+int run_activate(const ActivateCommandOptions& o, CommandIo& io, const ActivationFactsSource& source) {
+  activation::PlanOptions options;
+  try {
+    options = plan_options(o);
+  } catch (const UsageError& e) {
+    io.err << "hciattest activate: " << e.message << "\n";
+    return kExitUsage;
+  }
+  const ActivationFacts facts = source(o);
+  const ActivationPlan plan = activation::plan_activation(facts, options);
+  if (o.output == "json") io.out << activation_plan_to_json(facts, plan).dump(2) << "\n";
+  else io.out << activation_plan_to_text(facts, plan);
+  return activate_exit_code(plan);
+}
+
+int run_activate(const ActivateCommandOptions& o, CommandIo& io) {
+  return run_activate(o, io, [](const ActivateCommandOptions& opts) {
+    auto net = hostcheck::make_network_inspector();
+    hostcheck::Platform platform = hostcheck::Platform::kOther;
+    if (auto named = platform_named(opts.platform)) {
+      platform = *named;
+    } else if (activation::read_licensing_state().available) {
+      // Detected only where there is a licence to plan for: SMBIOS, and which IMDS address
+      // answers /metadata/instance (.253 answering = Azure Stack HCI).
+      imds::ImdsRequest req;
+      req.path = "/metadata/instance";
+      req.send_nonce = false;
+      req.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(opts.timeout_seconds * 1000));
+      const imds::ImdsResult r = imds::fetch(req, imds::real_environment());
+      platform = hostcheck::detect_platform(hostcheck::read_smbios(), r.ok ? r.endpoint : "").platform;
+    }
+    return collect_activation_facts(platform, opts.cloud, *net);
+  });
+}
+
+}  // namespace hciattest::cli

@@ -1,0 +1,56 @@
+// `hciattest activate --plan`: why this VM's Windows is not activated and what would fix it,
+// step by step (activation/plan.h). Reads the machine (WMI, registry, Task Scheduler, routes);
+// changes nothing. Also the licensing facts and checks that `doctor` shows.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "activation/plan.h"
+#include "cli/verify_command.h"
+#include "hostcheck/network.h"
+
+namespace hciattest::cli {
+
+struct ActivateCommandOptions {
+  std::string method = "auto";  // auto | imds | kms
+  std::optional<std::string> kms_host;  // HOST[:PORT]; given empty is a usage error
+  bool allow_key_change = false;
+  std::string platform;         // "" (detect) | azure | azure-stack-hci | aws | hyper-v | other
+  std::string cloud;            // public | usgov | china | germany ("" = public)
+  std::string output = "text";  // text | json
+  double timeout_seconds = 10;  // platform detection through IMDS /metadata/instance
+};
+
+CLI::App* add_activate_command(CLI::App& app, ActivateCommandOptions& options);
+
+// The plan options the command line gives. Throws UsageError on a bad --kms-host or --method.
+activation::PlanOptions plan_options(const ActivateCommandOptions& options);
+
+// Licensing, edition, task and elevation from this machine; on AWS also the default route and
+// the routes to 169.254.169.250/.251. On Linux the licensing state says "not applicable".
+activation::ActivationFacts collect_activation_facts(hostcheck::Platform platform,
+                                                     const std::string& cloud,
+                                                     hostcheck::NetworkInspector& net);
+
+inline constexpr const char* kActivatePlanSchema = "hciattest.activate-plan/1";
+
+nlohmann::json activation_plan_to_json(const activation::ActivationFacts& facts,
+                                       const activation::ActivationPlan& plan);
+std::string activation_plan_to_text(const activation::ActivationFacts& facts,
+                                    const activation::ActivationPlan& plan);
+
+// 0 activated; 3 not activated and the plan can fix it (run elevated if it says so); 1 the
+// plan refuses (what to do instead is in the refusal). docs/exit-codes.md.
+int activate_exit_code(const activation::ActivationPlan& plan);
+
+using ActivationFactsSource = std::function<activation::ActivationFacts(const ActivateCommandOptions&)>;
+
+int run_activate(const ActivateCommandOptions& options, CommandIo& io,
+                 const ActivationFactsSource& facts);
+int run_activate(const ActivateCommandOptions& options, CommandIo& io);
+
+}  // namespace hciattest::cli
