@@ -56,6 +56,7 @@ struct ImdsTaskState {
 
 inline constexpr const char* kImdsTaskFolder = "\\Microsoft\\Windows\\Clip";
 inline constexpr const char* kImdsTaskName = "LicenseImdsIntegration";
+inline constexpr const char* kImdsTaskPath = "\\Microsoft\\Windows\\Clip\\LicenseImdsIntegration";
 
 }  // namespace hciattest::activation
 

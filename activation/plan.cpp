@@ -83,7 +83,7 @@ Method auto_method(const ActivationFacts& f, const Edition& e, std::string& reas
 }
 
 void plan_imds(const ActivationFacts& f, ActivationPlan& p) {
-  const std::string task = std::string(kImdsTaskFolder) + "\\" + kImdsTaskName;
+  const std::string task = kImdsTaskPath;
   if (!f.task.available) {
     p.refusals.push_back("cannot read the task " + task + ": " + f.task.error);
     return;

@@ -27,10 +27,6 @@ std::optional<hostcheck::Platform> platform_named(const std::string& id) {
   return std::nullopt;
 }
 
-std::string task_path() {
-  return std::string(activation::kImdsTaskFolder) + "\\" + activation::kImdsTaskName;
-}
-
 std::string licensing_line(const activation::LicensingState& l) {
   if (!l.available) return l.error;
   std::string s = std::string(activation::license_status_text(l.status)) + ", channel " +
@@ -48,8 +44,8 @@ std::string licensing_line(const activation::LicensingState& l) {
 
 std::string task_line(const activation::ImdsTaskState& t) {
   if (!t.available) return t.error;
-  if (!t.exists) return task_path() + " does not exist";
-  std::string s = task_path() + ": " + t.state + (t.enabled ? ", enabled" : ", disabled") +
+  if (!t.exists) return std::string(activation::kImdsTaskPath) + " does not exist";
+  std::string s = std::string(activation::kImdsTaskPath) + ": " + t.state + (t.enabled ? ", enabled" : ", disabled") +
                   ", last run " + (t.last_run.empty() ? std::string("never") : t.last_run);
   if (t.last_result) s += ", last result " + activation::describe_error_code(*t.last_result);
   return s;
@@ -149,7 +145,7 @@ nlohmann::json activation_plan_to_json(const ActivationFacts& f, const Activatio
                       {"kms_machine", f.licensing.kms_machine},
                       {"kms_port", f.licensing.kms_port}});
   }
-  nlohmann::json task = {{"path", task_path()}, {"available", f.task.available},
+  nlohmann::json task = {{"path", std::string(activation::kImdsTaskPath)}, {"available", f.task.available},
                          {"error", f.task.error}, {"exists", f.task.exists},
                          {"enabled", f.task.enabled}, {"state", f.task.state},
                          {"last_run", f.task.last_run}};

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "activation/error_codes.h"
+
 namespace hciattest::cli {
 namespace {
 
@@ -271,6 +273,95 @@ DoctorCheck check_aws_routes(const DoctorFacts& f) {
   return c;
 }
 
+bool not_applicable(const std::string& error) {
+  return error.find("not applicable") != std::string::npos;
+}
+
+std::string plan_summary(const activation::ActivationPlan& p) {
+  if (!p.refusals.empty()) return "hciattest activate --plan explains: " + p.refusals.front();
+  std::string steps;
+  for (const auto& s : p.steps) steps += (steps.empty() ? "" : ", ") + std::string(activation::step_kind_id(s.kind));
+  return "hciattest activate --plan shows the repair (" + std::string(activation::method_id(p.method)) +
+         ": " + steps + ")" + (p.needs_elevation ? "; run it elevated" : "");
+}
+
+DoctorCheck check_licensing(const DoctorFacts& f, const activation::ActivationPlan& plan) {
+  const char* id = "windows-licensing";
+  const char* title = "Windows licensing state";
+  const activation::LicensingState& l = f.activation.licensing;
+  if (!l.available) {
+    if (not_applicable(l.error)) return skip(id, title, l.error);
+    DoctorCheck c = make(id, title);
+    c.status = DoctorStatus::kWarn;
+    c.summary = "cannot read the licensing state: " + l.error;
+    c.remedy = "run elevated, and check that the Software Protection service (sppsvc) can start";
+    return c;
+  }
+  DoctorCheck c = make(id, title);
+  c.evidence.push_back("edition: " + plan.edition.name + " (EditionID " +
+                       f.activation.version.edition_id + ", build " +
+                       std::to_string(f.activation.version.build) + ")");
+  c.evidence.push_back(std::string("LicenseStatus: ") + activation::license_status_text(l.status));
+  c.evidence.push_back("channel: " + (l.channel().empty() ? std::string("unknown") : l.channel()) +
+                       ", key ending " + l.partial_product_key);
+  c.evidence.push_back("KMS host: " + (l.kms_machine.empty() ? std::string("(none: DNS discovery)")
+                                                             : l.kms_machine));
+  if (l.activated()) {
+    c.status = DoctorStatus::kPass;
+    c.summary = "Windows is activated (" + (l.channel().empty() ? std::string("channel unknown")
+                                                                : l.channel()) + ")";
+    return c;
+  }
+  c.status = DoctorStatus::kFail;
+  c.summary = std::string("Windows is not activated: ") + activation::license_status_text(l.status) +
+              (l.status_reason != 0 ? ", " + activation::describe_error_code(l.status_reason) : "");
+  c.remedy = plan_summary(plan);
+  return c;
+}
+
+DoctorCheck check_imds_task(const DoctorFacts& f, const activation::ActivationPlan& plan) {
+  const char* id = "license-imds-task";
+  const char* title = "the LicenseImdsIntegration task (IMDS activation)";
+  const activation::ImdsTaskState& t = f.activation.task;
+  if (!f.activation.licensing.available && not_applicable(f.activation.licensing.error)) {
+    return skip(id, title, f.activation.licensing.error);
+  }
+  if (plan.method != activation::Method::kImds) {
+    return skip(id, title, "not used: " + plan.edition.name + " does not activate through IMDS here");
+  }
+  DoctorCheck c = make(id, title);
+  const std::string path = activation::kImdsTaskPath;
+  if (!t.available) {
+    c.status = DoctorStatus::kWarn;
+    c.summary = "cannot ask Task Scheduler: " + t.error;
+    c.remedy = "run elevated";
+    return c;
+  }
+  if (!t.exists || !t.enabled) {
+    c.status = DoctorStatus::kFail;
+    c.summary = path + (t.exists ? " is disabled" : " does not exist");
+    c.remedy = plan_summary(plan);
+    return c;
+  }
+  c.evidence.push_back("state " + t.state + ", last run " +
+                       (t.last_run.empty() ? std::string("never") : t.last_run));
+  if (t.last_result) c.evidence.push_back("last result " + activation::describe_error_code(*t.last_result));
+  if (t.last_result && *t.last_result == 0x41303) {
+    c.status = DoctorStatus::kWarn;
+    c.summary = path + " has never run";
+    c.remedy = plan_summary(plan);
+  } else if (t.last_result && *t.last_result != 0) {
+    c.status = DoctorStatus::kFail;
+    c.summary = path + " last failed: " + activation::describe_error_code(*t.last_result);
+    const auto info = activation::lookup_error_code(*t.last_result);
+    c.remedy = info && *info->remedy ? std::string(info->remedy) : plan_summary(plan);
+  } else {
+    c.status = DoctorStatus::kPass;
+    c.summary = path + " is enabled" + (t.last_result ? " and its last run succeeded" : "");
+  }
+  return c;
+}
+
 }  // namespace
 
 std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& f) {
@@ -298,8 +389,12 @@ std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& f) {
     out.push_back(skip("kms", "classic KMS (Server SKUs on Azure and AWS)",
                        "not applicable: KMS checks run on Azure and AWS VMs"));
   }
-  // Licensing state, the LicenseImdsIntegration task and Security-SPP events join here with
-  // the activation module (Windows), as more checks in this list.
+  activation::ActivationFacts activation = f.activation;
+  activation.platform = p;
+  const activation::ActivationPlan plan = activation::plan_activation(activation, {});
+  out.push_back(check_licensing(f, plan));
+  out.push_back(check_imds_task(f, plan));
+  // Security-SPP events join here with the event-log reader.
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "activation/kms_probe.h"
+#include "activation/plan.h"
 #include "attest/verifier.h"
 #include "cli/doctor_report.h"
 #include "hostcheck/network.h"
@@ -45,6 +46,10 @@ struct DoctorFacts {
   std::vector<activation::KmsProbeReport> kms;
   std::optional<hostcheck::Result<hostcheck::Route>> default_route;  // AWS
   std::vector<AwsRouteProbe> aws_routes;
+  // Windows licensing, the LicenseImdsIntegration task, edition, elevation (cli/activate_command.h
+  // collects them); its platform is set from `platform` when the checks are evaluated. On Linux
+  // the licensing state says "not applicable on Linux" and the checks are skipped.
+  activation::ActivationFacts activation;
 };
 
 std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& facts);

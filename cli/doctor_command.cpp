@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "activation/kms_hosts.h"
+#include "cli/activate_command.h"
 #include "cli/exit_codes.h"
 #include "cli/imds_commands.h"
 #include "cli/usage_error.h"
@@ -156,6 +157,7 @@ DoctorFacts collect_doctor_facts(const DoctorCommandOptions& o, CommandIo& io,
   }
   f.platform = hostcheck::detect_platform(f.smbios, f.imds.ok ? f.imds.endpoint : "");
   collect_kms(o, net, f);
+  f.activation = collect_activation_facts(f.platform.platform, o.cloud, net);
   return f;
 }
 

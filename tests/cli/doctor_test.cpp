@@ -62,6 +62,8 @@ DoctorFacts healthy_hci() {
   f.imds.trace = {{"http://169.254.169.254", 0, 260, 0, "cancelled", "cancelled"},
                   {"http://169.254.169.253", 250, 9, 200, "", "ok"}};
   f.verification = verified();
+  f.activation.licensing.error = "not applicable on Linux (Windows licensing)";
+  f.activation.task.error = "not applicable on Linux (Windows Task Scheduler)";
   return f;
 }
 
@@ -244,6 +246,73 @@ TEST(DoctorChecks, TheVmbusPathNeedsTheGuestServiceInterface) {
   f.guest_interface.value.reset();
   f.guest_interface.error = "OpenSCManagerW failed: 0x00000005 Access is denied.";
   EXPECT_EQ(find(evaluate_doctor(f), "hci-vmbus-path").status, DoctorStatus::kWarn);
+}
+
+// Windows facts of an Azure Stack HCI VM running Windows Server 2022 Datacenter: Azure Edition.
+DoctorFacts hci_azure_edition(int license_status) {
+  DoctorFacts f = healthy_hci();
+  f.activation.version = {"ServerTurbine", "", "Server", 20348};
+  f.activation.licensing = {};
+  f.activation.licensing.available = true;
+  f.activation.licensing.description = "Windows(R) Operating System, VOLUME_KMSCLIENT channel";
+  f.activation.licensing.partial_product_key = "KHMXV";
+  f.activation.licensing.status = activation::license_status_from(license_status);
+  f.activation.licensing.status_reason = license_status == 1 ? 0 : 0x803F7001;
+  f.activation.task = {true, "", true, true, "ready", 0u, "2026-11-30T08:00:01"};
+  f.activation.elevated = true;
+  return f;
+}
+
+TEST(DoctorChecks, OnLinuxTheLicensingChecksAreSkippedAsNotApplicable) {
+  auto checks = evaluate_doctor(healthy_hci());
+  EXPECT_EQ(find(checks, "windows-licensing").status, DoctorStatus::kSkip);
+  EXPECT_NE(find(checks, "windows-licensing").summary.find("not applicable on Linux"),
+            std::string::npos);
+  EXPECT_EQ(find(checks, "license-imds-task").status, DoctorStatus::kSkip);
+}
+
+TEST(DoctorChecks, AnActivatedAzureEditionPassesBothLicensingChecks) {
+  auto checks = evaluate_doctor(hci_azure_edition(1));
+  EXPECT_EQ(find(checks, "windows-licensing").status, DoctorStatus::kPass);
+  EXPECT_EQ(find(checks, "license-imds-task").status, DoctorStatus::kPass);
+  EXPECT_NE(find(checks, "windows-licensing").evidence.front().find("Datacenter: Azure Edition"),
+            std::string::npos);
+}
+
+TEST(DoctorChecks, NotActivatedFailsWithTheDecodedReasonAndThePlan) {
+  const DoctorCheck c = find(evaluate_doctor(hci_azure_edition(5)), "windows-licensing");
+  EXPECT_EQ(c.status, DoctorStatus::kFail);
+  EXPECT_NE(c.summary.find("0x803F7001 (no_license_found"), std::string::npos) << c.summary;
+  EXPECT_EQ(c.remedy, "hciattest activate --plan shows the repair (imds: run-task)");
+}
+
+TEST(DoctorChecks, TheImdsTaskBranches) {
+  DoctorFacts f = hci_azure_edition(5);
+  f.activation.task.last_result = 0x41303u;
+  EXPECT_EQ(find(evaluate_doctor(f), "license-imds-task").status, DoctorStatus::kWarn);
+  f.activation.task.last_result = 0xC004F074u;
+  DoctorCheck failed = find(evaluate_doctor(f), "license-imds-task");
+  EXPECT_EQ(failed.status, DoctorStatus::kFail);
+  EXPECT_NE(failed.summary.find("0xC004F074"), std::string::npos);
+  EXPECT_NE(failed.remedy.find("hciattest kms probe"), std::string::npos) << failed.remedy;
+  f.activation.task.enabled = false;
+  DoctorCheck disabled = find(evaluate_doctor(f), "license-imds-task");
+  EXPECT_EQ(disabled.status, DoctorStatus::kFail);
+  EXPECT_NE(disabled.remedy.find("enable-task, run-task"), std::string::npos) << disabled.remedy;
+  f.activation.task.exists = false;
+  EXPECT_NE(find(evaluate_doctor(f), "license-imds-task").summary.find("does not exist"),
+            std::string::npos);
+  f.activation.task = {};
+  f.activation.task.error = "ITaskService::Connect failed: 0x80070005";
+  EXPECT_EQ(find(evaluate_doctor(f), "license-imds-task").status, DoctorStatus::kWarn);
+}
+
+TEST(DoctorChecks, TheTaskCheckIsSkippedWhereKmsIsTheMethod) {
+  DoctorFacts f = hci_azure_edition(5);
+  f.platform.platform = Platform::kAzure;  // Azure Edition on Azure: KMS
+  const DoctorCheck c = find(evaluate_doctor(f), "license-imds-task");
+  EXPECT_EQ(c.status, DoctorStatus::kSkip);
+  EXPECT_NE(c.summary.find("does not activate through IMDS"), std::string::npos);
 }
 
 std::string read(const std::string& path) {
