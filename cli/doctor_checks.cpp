@@ -362,6 +362,46 @@ DoctorCheck check_imds_task(const DoctorFacts& f, const activation::ActivationPl
   return c;
 }
 
+DoctorCheck check_windows_chain(const DoctorFacts& f) {
+  const char* id = "windows-chain";
+  const char* title = "Windows' chain engine builds the signer's chain (what fclip.exe needs)";
+  if (!f.windows_chain) return skip(id, title, "skipped: no attested document was fetched");
+  const activation::WindowsChainResult& w = *f.windows_chain;
+  if (!w.available) {
+    if (not_applicable(w.error)) return skip(id, title, w.error);
+    DoctorCheck c = make(id, title);
+    c.status = DoctorStatus::kWarn;
+    c.summary = "cannot ask Windows' chain engine: " + w.error;
+    return c;
+  }
+  DoctorCheck c = make(id, title);
+  for (const auto& subject : w.chain) c.evidence.push_back("chain: " + subject);
+  for (const auto& problem : w.problems) c.evidence.push_back("problem: " + problem);
+  if (w.trusted) {
+    c.status = DoctorStatus::kPass;
+    c.summary = "the LocalMachine stores build and trust the signer's chain";
+    return c;
+  }
+  const bool ours_passed = f.verification && f.verification->verified;
+  c.status = DoctorStatus::kFail;
+  c.summary = std::string("Windows cannot build a trusted chain for the signer") +
+              (ours_passed ? " although hciattest's own check passes: fclip.exe fails, and Azure "
+                             "Edition shows the \"not activated\" watermark"
+                           : "");
+  if (!w.missing_issuer.empty()) {
+    c.evidence.push_back("missing issuer: " + w.missing_issuer);
+    c.remedy = "install the issuer " + w.missing_issuer + " into the LocalMachine Intermediate "
+               "Certification Authorities store (certutil -addstore CA <file.cer>; the "
+               "attested-document check's evidence names its AIA address), then run the "
+               "LicenseImdsIntegration task and sign out and in";
+  } else {
+    c.remedy = "add the chain's root to the LocalMachine Trusted Root Certification Authorities "
+               "store (certutil -addstore Root <file.cer>) or let Windows Update refresh the "
+               "roots, then run the LicenseImdsIntegration task and sign out and in";
+  }
+  return c;
+}
+
 }  // namespace
 
 std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& f) {
@@ -372,6 +412,7 @@ std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& f) {
   out.push_back(check_vmbus_path(f, out.back()));
   out.push_back(check_imds(f));
   out.push_back(check_document(f));
+  out.push_back(check_windows_chain(f));
   const Platform p = f.platform.platform;
   if (p == Platform::kAws) {
     DoctorCheck routes = check_aws_routes(f);

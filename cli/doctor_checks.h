@@ -10,6 +10,7 @@
 
 #include "activation/kms_probe.h"
 #include "activation/plan.h"
+#include "activation/windows_chain.h"
 #include "attest/verifier.h"
 #include "cli/doctor_report.h"
 #include "hostcheck/network.h"
@@ -50,6 +51,9 @@ struct DoctorFacts {
   // collects them); its platform is set from `platform` when the checks are evaluated. On Linux
   // the licensing state says "not applicable on Linux" and the checks are skipped.
   activation::ActivationFacts activation;
+  // Windows' own chain engine on the document's signer (activation/windows_chain.h); absent when
+  // no document was fetched.
+  std::optional<activation::WindowsChainResult> windows_chain;
 };
 
 std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& facts);

@@ -8,6 +8,8 @@
 #include <ostream>
 
 #include "activation/kms_hosts.h"
+#include "activation/windows_chain.h"
+#include "attest/embedded_certificates.h"
 #include "cli/activate_command.h"
 #include "cli/exit_codes.h"
 #include "cli/imds_commands.h"
@@ -134,6 +136,7 @@ DoctorFacts collect_doctor_facts(const DoctorCommandOptions& o, CommandIo& io,
     options.expected_nonce = f.imds.nonce;
     attest::Verifier verifier(trust, options);
     f.verification = verifier.verify(f.imds.body);
+    f.windows_chain = activation::check_windows_chain(attest::embedded_certificates(f.imds.body));
   }
   if (f.imds.ok) {
     imds::ImdsRequest instance = req;

@@ -64,6 +64,8 @@ DoctorFacts healthy_hci() {
   f.verification = verified();
   f.activation.licensing.error = "not applicable on Linux (Windows licensing)";
   f.activation.task.error = "not applicable on Linux (Windows Task Scheduler)";
+  f.windows_chain = activation::WindowsChainResult{};
+  f.windows_chain->error = "not applicable on Linux (Windows' certificate chain engine)";
   return f;
 }
 
@@ -313,6 +315,35 @@ TEST(DoctorChecks, TheTaskCheckIsSkippedWhereKmsIsTheMethod) {
   const DoctorCheck c = find(evaluate_doctor(f), "license-imds-task");
   EXPECT_EQ(c.status, DoctorStatus::kSkip);
   EXPECT_NE(c.summary.find("does not activate through IMDS"), std::string::npos);
+}
+
+TEST(DoctorChecks, TheWindowsChainCheckCatchesWhatMakesTheWatermark) {
+  DoctorFacts f = healthy_hci();
+  EXPECT_EQ(find(evaluate_doctor(f), "windows-chain").status, DoctorStatus::kSkip);
+  activation::WindowsChainResult w;
+  w.available = true;
+  w.trusted = false;
+  w.error_status = 0x10000;
+  w.problems = activation::trust_error_phrases(w.error_status);
+  w.chain = {"C=US, O=Microsoft Corporation, CN=eastus.metadata.azure.com"};
+  w.missing_issuer = "C=US, O=Microsoft Corporation, CN=Microsoft Azure RSA TLS Issuing CA 04";
+  f.windows_chain = w;
+  DoctorCheck c = find(evaluate_doctor(f), "windows-chain");
+  EXPECT_EQ(c.status, DoctorStatus::kFail);
+  EXPECT_NE(c.summary.find("although hciattest's own check passes"), std::string::npos);
+  EXPECT_NE(c.remedy.find("Microsoft Azure RSA TLS Issuing CA 04 into the LocalMachine"),
+            std::string::npos) << c.remedy;
+  EXPECT_NE(c.evidence.back().find("missing issuer"), std::string::npos);
+  f.windows_chain->missing_issuer.clear();
+  f.windows_chain->error_status = 0x20;
+  EXPECT_NE(find(evaluate_doctor(f), "windows-chain").remedy.find("Trusted Root"),
+            std::string::npos);
+  f.windows_chain->trusted = true;
+  f.windows_chain->error_status = 0;
+  EXPECT_EQ(find(evaluate_doctor(f), "windows-chain").status, DoctorStatus::kPass);
+  f.windows_chain.reset();
+  EXPECT_NE(find(evaluate_doctor(f), "windows-chain").summary.find("no attested document"),
+            std::string::npos);
 }
 
 std::string read(const std::string& path) {
