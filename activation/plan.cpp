@@ -158,6 +158,7 @@ void plan_aws_routes(const ActivationFacts& f, ActivationPlan& p) {
     s.target = r.target;
     s.gateway = def.gateway;
     s.interface_name = def.interface_name;
+    s.interface_index = def.interface_index;
     s.metric = def.metric;
     p.steps.push_back(s);
   }

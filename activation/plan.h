@@ -62,6 +62,7 @@ struct PlanStep {
   bool reversible = true;     // false: undo cannot restore what it replaces (the old key)
   // The values the action sets: route target/gateway/interface, key, host, port.
   std::string target, gateway, interface_name, key, host;
+  unsigned interface_index = 0;
   std::uint16_t port = 0;
   std::uint32_t metric = 0;
 };
