@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -113,5 +114,16 @@ struct UndoResult {
 // the routes (the added one deleted, a replaced host route put back), the task's enabled state.
 // A replaced key is reported, not restored. Running it twice is harmless.
 UndoResult undo_journal(const Journal& journal, ActivationActions& actions);
+
+}  // namespace hciattest::activation
+
+namespace hciattest::activation {
+
+// This platform's actions: Windows (apply_windows.cpp) — WMI SoftwareLicensingService and
+// SoftwareLicensingProduct methods, route.exe for persistent routes (no WMI or IP Helper call
+// writes the persistent route store), Task Scheduler 2.0; `reread` uses read_licensing_state,
+// the task reader and hostcheck's routes. Linux (apply_linux.cpp): every action answers "not
+// applicable on Linux".
+std::unique_ptr<ActivationActions> make_activation_actions();
 
 }  // namespace hciattest::activation

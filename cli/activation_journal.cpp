@@ -1,0 +1,221 @@
+#include "cli/activation_journal.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "activation/kms_target.h"
+#include "hostcheck/network.h"
+
+namespace hciattest::cli {
+namespace {
+
+using activation::JournalEntry;
+using activation::StepKind;
+using nlohmann::json;
+
+std::optional<StepKind> kind_named(const std::string& id) {
+  for (auto k : {StepKind::kEnableTask, StepKind::kRunTask, StepKind::kSetRoute,
+                 StepKind::kInstallKey, StepKind::kSetKmsHost, StepKind::kActivate}) {
+    if (id == activation::step_kind_id(k)) return k;
+  }
+  return std::nullopt;
+}
+
+json route_json(const activation::RouteChange& r) {
+  return {{"target", r.target}, {"gateway", r.gateway}, {"interface", r.interface_name},
+          {"interface_index", r.interface_index}, {"metric", r.metric}};
+}
+
+json old_route_json(const hostcheck::Route& r) {
+  return {{"destination", r.destination}, {"prefix_length", r.prefix_length},
+          {"gateway", r.gateway}, {"interface", r.interface_name},
+          {"interface_index", r.interface_index}, {"metric", r.metric}};
+}
+
+// Typed reads that name the field on error.
+struct Reader {
+  std::string& error;
+  std::string where;
+  template <typename T>
+  bool get(const json& j, const char* key, T& out) {
+    auto it = j.find(key);
+    if (it == j.end()) return fail(std::string("\"") + key + "\" is missing");
+    try {
+      out = it->template get<T>();
+    } catch (const json::exception&) {
+      return fail(std::string("\"") + key + "\" has the wrong type");
+    }
+    return true;
+  }
+  bool fail(const std::string& why) {
+    if (error.empty()) error = where + why;
+    return false;
+  }
+};
+
+bool valid_ipv4(const std::string& s) { return hostcheck::parse_ipv4(s).has_value(); }
+
+bool read_route(Reader& rd, const json& j, activation::RouteChange& r) {
+  if (!j.is_object()) return rd.fail("\"route_added\" is not an object");
+  if (!rd.get(j, "target", r.target) || !rd.get(j, "gateway", r.gateway) ||
+      !rd.get(j, "interface", r.interface_name) || !rd.get(j, "interface_index", r.interface_index) ||
+      !rd.get(j, "metric", r.metric)) {
+    return false;
+  }
+  if (!valid_ipv4(r.target) || !valid_ipv4(r.gateway)) {
+    return rd.fail("route_added: \"" + r.target + "\" via \"" + r.gateway + "\" is not two IPv4 addresses");
+  }
+  return true;
+}
+
+bool read_old_route(Reader& rd, const json& j, hostcheck::Route& r) {
+  if (!j.is_object()) return rd.fail("\"route_before\" is not an object");
+  if (!rd.get(j, "destination", r.destination) || !rd.get(j, "prefix_length", r.prefix_length) ||
+      !rd.get(j, "gateway", r.gateway) || !rd.get(j, "interface", r.interface_name) ||
+      !rd.get(j, "interface_index", r.interface_index) || !rd.get(j, "metric", r.metric)) {
+    return false;
+  }
+  if (!valid_ipv4(r.destination) || (!r.gateway.empty() && !valid_ipv4(r.gateway)) ||
+      r.prefix_length < 0 || r.prefix_length > 32) {
+    return rd.fail("route_before is not an IPv4 route");
+  }
+  return true;
+}
+
+}  // namespace
+
+json journal_to_json(const activation::Journal& j) {
+  json entries = json::array();
+  for (const JournalEntry& e : j.entries) {
+    json x = {{"kind", activation::step_kind_id(e.kind)}, {"title", e.title}, {"started", e.started}};
+    switch (e.kind) {
+      case StepKind::kEnableTask: x["task_was_enabled"] = e.task_was_enabled; break;
+      case StepKind::kSetRoute:
+        if (e.route_added) x["route_added"] = route_json(*e.route_added);
+        if (e.route_before) x["route_before"] = old_route_json(*e.route_before);
+        break;
+      case StepKind::kInstallKey:
+        x["channel_before"] = e.channel_before;
+        x["partial_key_before"] = e.partial_key_before;
+        break;
+      case StepKind::kSetKmsHost:
+        x["kms_host_before"] = e.kms_host_before;
+        x["kms_port_before"] = e.kms_port_before;
+        break;
+      case StepKind::kRunTask:
+      case StepKind::kActivate: break;
+    }
+    entries.push_back(x);
+  }
+  return {{"schema", kJournalSchema}, {"tool_version", j.tool_version},
+          {"created_at", j.created_at}, {"edition", j.edition},
+          {"method", j.method},        {"entries", entries}};
+}
+
+std::optional<activation::Journal> journal_from_json(const json& j, std::string& error) {
+  Reader rd{error, ""};
+  if (!j.is_object()) {
+    rd.fail("not a JSON object");
+    return std::nullopt;
+  }
+  std::string schema;
+  if (!rd.get(j, "schema", schema)) return std::nullopt;
+  if (schema != kJournalSchema) {
+    rd.fail("schema \"" + schema + "\" is not " + kJournalSchema);
+    return std::nullopt;
+  }
+  activation::Journal out;
+  json entries;
+  if (!rd.get(j, "tool_version", out.tool_version) || !rd.get(j, "created_at", out.created_at) ||
+      !rd.get(j, "edition", out.edition) || !rd.get(j, "method", out.method) ||
+      !rd.get(j, "entries", entries)) {
+    return std::nullopt;
+  }
+  if (!entries.is_array()) {
+    rd.fail("\"entries\" is not an array");
+    return std::nullopt;
+  }
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const json& x = entries[i];
+    Reader er{error, "entries[" + std::to_string(i) + "]: "};
+    JournalEntry e;
+    std::string kind;
+    if (!x.is_object() || !er.get(x, "kind", kind) || !er.get(x, "title", e.title) ||
+        !er.get(x, "started", e.started)) {
+      if (error.empty()) er.fail("not an entry");
+      return std::nullopt;
+    }
+    const auto k = kind_named(kind);
+    if (!k) {
+      er.fail("unknown kind \"" + kind + "\"");
+      return std::nullopt;
+    }
+    e.kind = *k;
+    bool ok = true;
+    switch (e.kind) {
+      case StepKind::kEnableTask: ok = er.get(x, "task_was_enabled", e.task_was_enabled); break;
+      case StepKind::kSetRoute:
+        if (x.contains("route_added")) {
+          activation::RouteChange r;
+          ok = read_route(er, x["route_added"], r);
+          e.route_added = r;
+        }
+        if (ok && x.contains("route_before")) {
+          hostcheck::Route r;
+          ok = read_old_route(er, x["route_before"], r);
+          e.route_before = r;
+        }
+        break;
+      case StepKind::kInstallKey:
+        ok = er.get(x, "channel_before", e.channel_before) &&
+             er.get(x, "partial_key_before", e.partial_key_before);
+        break;
+      case StepKind::kSetKmsHost:
+        ok = er.get(x, "kms_host_before", e.kms_host_before) &&
+             er.get(x, "kms_port_before", e.kms_port_before);
+        // The host goes back into the licensing service: it must be a host name or address.
+        if (ok && !e.kms_host_before.empty() &&
+            !activation::parse_kms_target(e.kms_host_before).target) {
+          ok = er.fail("kms_host_before \"" + e.kms_host_before + "\" is not a host name or address");
+        }
+        break;
+      case StepKind::kRunTask:
+      case StepKind::kActivate: break;
+    }
+    if (!ok) return std::nullopt;
+    out.entries.push_back(e);
+  }
+  return out;
+}
+
+std::string FileJournalSink::write(const activation::Journal& journal) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path path(path_);
+  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  if (ec) return "cannot create " + path.parent_path().string() + ": " + ec.message();
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return "cannot write " + tmp.string();
+    out << journal_to_json(journal).dump(2) << "\n";
+    out.flush();
+    if (!out) return "cannot write " + tmp.string();
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) return "cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message();
+  return {};
+}
+
+std::string default_journal_path(const std::string& stamp) {
+  const char* program_data = std::getenv("ProgramData");
+  if (program_data != nullptr && *program_data != '\0') {
+    return (std::filesystem::path(program_data) / "hciattest" /
+            ("activation-" + stamp + ".json"))
+        .string();
+  }
+  return "hciattest-activation-" + stamp + ".json";
+}
+
+}  // namespace hciattest::cli

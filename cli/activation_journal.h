@@ -1,0 +1,39 @@
+// The activation journal on disk: JSON ("schema": "hciattest.activation-journal/1"), written
+// before every change `activate --apply` makes and read by `activate --undo`. Reading validates
+// every value that undo would hand to the machine (addresses, host names, ports): a journal is
+// input, and may have been edited.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "activation/apply.h"
+
+namespace hciattest::cli {
+
+inline constexpr const char* kJournalSchema = "hciattest.activation-journal/1";
+
+nlohmann::json journal_to_json(const activation::Journal& journal);
+// nullopt and `error` (naming the field and what is wrong) for anything that is not a journal
+// this version wrote, or holds a value undo must not use.
+std::optional<activation::Journal> journal_from_json(const nlohmann::json& j, std::string& error);
+
+// Writes the journal to `path` atomically (a temporary file beside it, then a rename), creating
+// the folder. "" on success, else the reason.
+class FileJournalSink : public activation::JournalSink {
+ public:
+  explicit FileJournalSink(std::string path) : path_(std::move(path)) {}
+  std::string write(const activation::Journal& journal) override;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// %ProgramData%\hciattest\activation-<UTC time>.json on Windows; elsewhere (or without
+// ProgramData) ./hciattest-activation-<UTC time>.json. `stamp` like "20261201T220500Z".
+std::string default_journal_path(const std::string& stamp);
+
+}  // namespace hciattest::cli

@@ -1,0 +1,50 @@
+// The Windows actions under Wine: only their refusals and Wine's errors, never a change. Each test
+// that would change a real Windows machine (the licensing service, the real task) runs under Wine
+// only, where those classes and the task do not exist; on Windows it is skipped.
+// clang-format off
+#include <winsock2.h>
+#include <windows.h>
+// clang-format on
+
+#include <gtest/gtest.h>
+
+#include "activation/apply.h"
+
+namespace hciattest::activation {
+namespace {
+
+bool under_wine() {
+  const HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
+  return ntdll != nullptr && ::GetProcAddress(ntdll, "wine_get_version") != nullptr;
+}
+
+TEST(WindowsActions, RefuseWhatIsNotAnAddressOrAKeyBeforeAnyCall) {
+  auto a = make_activation_actions();
+  EXPECT_NE(a->add_route({"169.254.169.250 & calc", "172.31.0.1", "Ethernet", 6, 1})
+                .find("refused"),
+            std::string::npos);
+  EXPECT_NE(a->delete_route({"169.254.169.250", "gateway", "Ethernet", 6, 1}).find("refused"),
+            std::string::npos);
+  EXPECT_NE(a->install_product_key("NPPR9-FWDCX-D2C8J-H872K-2YT4;").find("refused"),
+            std::string::npos);
+  EXPECT_NE(a->set_kms_host("kms;calc", 1688).find("refused"), std::string::npos);
+}
+
+TEST(WindowsActions, WineHasNoLicensingServiceToChange) {
+  if (!under_wine()) GTEST_SKIP() << "would change this Windows machine's KMS setting";
+  auto a = make_activation_actions();
+  const std::string why = a->set_kms_host("azkms.core.windows.net", 1688);
+  EXPECT_NE(why.find("SoftwareLicensingService"), std::string::npos) << why;
+  const std::string activate = a->activate_windows();
+  EXPECT_NE(activate.find("SoftwareLicensingProduct"), std::string::npos) << activate;
+}
+
+TEST(WindowsActions, WineHasNoLicenseImdsIntegrationTask) {
+  if (!under_wine()) GTEST_SKIP() << "would change this Windows machine's task";
+  auto a = make_activation_actions();
+  const std::string why = a->set_task_enabled(true);
+  EXPECT_NE(why.find("ITaskService::GetFolder"), std::string::npos) << why;
+}
+
+}  // namespace
+}  // namespace hciattest::activation
