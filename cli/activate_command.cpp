@@ -2,12 +2,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "activation/error_codes.h"
 #include "activation/kms_hosts.h"
 #include "activation/task_scheduler.h"
+#include "cli/activation_journal.h"
 #include "cli/exit_codes.h"
+#include "cli/verify_render.h"
 #include "cli/usage_error.h"
 #include "hostcheck/platform.h"
 #include "imds/client.h"
@@ -70,8 +74,18 @@ CLI::App* add_activate_command(CLI::App& app, ActivateCommandOptions& o) {
       "activate",
       "Why Windows is not activated and what would fix it: the IMDS path (the "
       "LicenseImdsIntegration task) or the cloud's KMS (key, host, AWS routes), as a plan with "
-      "each step's precondition, action and postcondition. Changes nothing");
-  cmd->add_flag("--plan", "Show the plan (the default, and the only mode of this version)");
+      "each step's precondition, action and postcondition. --plan (the default) changes nothing; "
+      "--apply carries it out, journaled; --undo restores from the journal");
+  auto* plan = cmd->add_flag("--plan", "Show the plan and change nothing (the default)");
+  auto* apply = cmd->add_flag("--apply", o.apply,
+                              "Carry the plan out, each change journaled first (needs elevation)");
+  auto* undo = cmd->add_option("--undo", o.undo, "Restore what the journal's changes replaced")
+                   ->type_name("JOURNAL");
+  plan->excludes(apply)->excludes(undo);
+  apply->excludes(undo);
+  cmd->add_option("--journal", o.journal, "Where --apply writes its journal (default: "
+                  "%ProgramData%\\hciattest\\activation-<time>.json)")
+      ->type_name("PATH");
   cmd->add_option("--method", o.method, "auto, imds or kms")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "imds", "kms"}));
@@ -209,7 +223,105 @@ int activate_exit_code(const ActivationPlan& p) {
   return kExitWarnings;
 }
 
-int run_activate(const ActivateCommandOptions& o, CommandIo& io, const ActivationFactsSource& source) {
+namespace {
+
+std::string outcomes_text(const std::vector<activation::StepOutcome>& steps) {
+  std::ostringstream s;
+  int n = 1;
+  for (const auto& st : steps) {
+    s << "  " << n++ << ". [" << activation::step_status_id(st.status) << "] " << st.title;
+    if (!st.detail.empty()) s << ": " << st.detail;
+    s << "\n";
+  }
+  return s.str();
+}
+
+nlohmann::json outcomes_json(const std::vector<activation::StepOutcome>& steps) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& st : steps) {
+    out.push_back({{"kind", activation::step_kind_id(st.kind)}, {"title", st.title},
+                   {"status", activation::step_status_id(st.status)}, {"detail", st.detail}});
+  }
+  return out;
+}
+
+std::string compact_stamp(std::int64_t now) {
+  std::string iso = iso8601(now);  // 2026-12-01T22:05:00Z
+  std::string out;
+  for (char c : iso) {
+    if (c != '-' && c != ':') out += c;
+  }
+  return out;
+}
+
+int run_undo(const ActivateCommandOptions& o, CommandIo& io, const ActivationFacts& facts,
+             activation::ActivationActions& actions) {
+  std::ifstream in(*o.undo, std::ios::binary);
+  if (!in) {
+    io.err << "hciattest activate: --undo " << *o.undo << ": cannot read the file\n";
+    return kExitUsage;
+  }
+  const auto j = nlohmann::json::parse(in, nullptr, false);
+  std::string error;
+  const auto journal = j.is_discarded() ? std::nullopt : journal_from_json(j, error);
+  if (!journal) {
+    io.err << "hciattest activate: --undo " << *o.undo << ": not a journal hciattest wrote: "
+           << (j.is_discarded() ? std::string("not JSON") : error) << "\n";
+    return kExitUsage;
+  }
+  if (!facts.elevated) {
+    io.err << "hciattest activate: --undo changes this machine: "
+           << (facts.licensing.available ? std::string("run from an elevated prompt (Run as administrator)")
+                                         : facts.licensing.error)
+           << "; nothing was changed\n";
+    return kExitFailed;
+  }
+  const activation::UndoResult u = activation::undo_journal(*journal, actions);
+  if (o.output == "json") {
+    io.out << nlohmann::json{{"schema", kActivateApplySchema}, {"undo", *o.undo}, {"ok", u.ok},
+                             {"steps", outcomes_json(u.steps)}, {"not_restorable", u.not_restorable}}
+                  .dump(2)
+           << "\n";
+  } else {
+    io.out << "Undo of " << *o.undo << ":\n" << outcomes_text(u.steps);
+    for (const auto& n : u.not_restorable) io.out << "not restorable: " << n << "\n";
+  }
+  return u.ok ? kExitOk : kExitFailed;
+}
+
+int run_apply(const ActivateCommandOptions& o, CommandIo& io, const ActivationFacts& facts,
+              const ActivationPlan& plan, activation::ActivationActions& actions) {
+  const std::string path = o.journal ? *o.journal : default_journal_path(compact_stamp(io.now()));
+  FileJournalSink sink(path);
+  activation::Journal journal;
+  journal.tool_version = HCIATTEST_VERSION;
+  journal.created_at = iso8601(io.now());
+  journal.edition = plan.edition.name;
+  journal.method = activation::method_id(plan.method);
+  const activation::ApplyResult r = activation::apply_plan(plan, facts, journal, actions, sink);
+  if (o.output == "json") {
+    nlohmann::json j = activation_plan_to_json(facts, plan);
+    j["schema"] = kActivateApplySchema;
+    j["ok"] = r.ok;
+    j["error"] = r.error;
+    j["outcomes"] = outcomes_json(r.steps);
+    j["journal"] = journal.entries.empty() ? "" : path;
+    j["activated_after"] = r.after.licensing.activated();
+    io.out << j.dump(2) << "\n";
+  } else {
+    io.out << activation_plan_to_text(facts, plan) << "\nApplying:\n" << outcomes_text(r.steps);
+    if (!journal.entries.empty()) {
+      io.out << "journal: " << path << " (undo with: hciattest activate --undo " << path << ")\n";
+    }
+    io.out << (r.ok ? "Windows is activated.\n" : "Stopped: " + r.error + "\n");
+  }
+  return r.ok ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+int run_activate(const ActivateCommandOptions& o, CommandIo& io, const ActivationFactsSource& source,
+                 activation::ActivationActions* actions) {
   activation::PlanOptions options;
   try {
     options = plan_options(o);
@@ -217,8 +329,15 @@ int run_activate(const ActivateCommandOptions& o, CommandIo& io, const Activatio
     io.err << "hciattest activate: " << e.message << "\n";
     return kExitUsage;
   }
+  std::unique_ptr<activation::ActivationActions> own;
+  if ((o.apply || o.undo) && actions == nullptr) {
+    own = activation::make_activation_actions();
+    actions = own.get();
+  }
   const ActivationFacts facts = source(o);
+  if (o.undo) return run_undo(o, io, facts, *actions);
   const ActivationPlan plan = activation::plan_activation(facts, options);
+  if (o.apply) return run_apply(o, io, facts, plan, *actions);
   if (o.output == "json") io.out << activation_plan_to_json(facts, plan).dump(2) << "\n";
   else io.out << activation_plan_to_text(facts, plan);
   return activate_exit_code(plan);

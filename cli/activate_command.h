@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "activation/apply.h"
 #include "activation/plan.h"
 #include "cli/verify_command.h"
 #include "hostcheck/network.h"
@@ -16,6 +17,9 @@
 namespace hciattest::cli {
 
 struct ActivateCommandOptions {
+  bool apply = false;                   // --apply: carry the plan out
+  std::optional<std::string> undo;      // --undo JOURNAL
+  std::optional<std::string> journal;   // --journal PATH (default: default_journal_path)
   std::string method = "auto";  // auto | imds | kms
   std::optional<std::string> kms_host;  // HOST[:PORT]; given empty is a usage error
   bool allow_key_change = false;
@@ -49,8 +53,13 @@ int activate_exit_code(const activation::ActivationPlan& plan);
 
 using ActivationFactsSource = std::function<activation::ActivationFacts(const ActivateCommandOptions&)>;
 
+inline constexpr const char* kActivateApplySchema = "hciattest.activate-apply/1";
+
+// --plan, --apply or --undo with the machine's facts and actions given (tests pass fakes).
+// --apply: 0 when Windows ends activated, 1 when refused (nothing changed) or a step failed (the
+// journal says what was changed), 2 usage. --undo: 0 when every restorable change was restored.
 int run_activate(const ActivateCommandOptions& options, CommandIo& io,
-                 const ActivationFactsSource& facts);
+                 const ActivationFactsSource& facts, activation::ActivationActions* actions = nullptr);
 int run_activate(const ActivateCommandOptions& options, CommandIo& io);
 
 }  // namespace hciattest::cli

@@ -2,11 +2,14 @@
 // errors. The decision itself is tested in tests/activation/plan_test.cpp.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/activate_command.h"
+#include "cli/activation_journal.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 
@@ -130,6 +133,171 @@ TEST(ActivateCommand, TheCommandLineIsCheckedByTheParserToo) {
   std::ostringstream out, err;
   EXPECT_EQ(run_main(static_cast<int>(argv.size()), argv.data(), in, out, err), kExitUsage);
   EXPECT_NE(err.str().find("--method"), std::string::npos) << err.str();
+}
+
+// A machine whose KMS setting and licence the actions change.
+class FakeActions : public activation::ActivationActions {
+ public:
+  explicit FakeActions(ActivationFacts& world) : world_(world) {}
+  std::string set_task_enabled(bool) override { return note("set_task_enabled"); }
+  std::string run_task(std::chrono::seconds) override { return note("run_task"); }
+  std::string add_route(const activation::RouteChange&) override { return note("add_route"); }
+  std::string delete_route(const activation::RouteChange&) override { return note("delete_route"); }
+  std::string install_product_key(const std::string&) override { return note("install_product_key"); }
+  std::string set_kms_host(const std::string& host, std::uint16_t port) override {
+    world_.licensing.kms_machine = host;
+    world_.licensing.kms_port = port;
+    return note("set_kms_host " + host);
+  }
+  std::string activate_windows() override {
+    world_.licensing.status = activation::LicenseStatus::kLicensed;
+    return note("activate_windows");
+  }
+  ActivationFacts reread(const ActivationFacts&) override { return world_; }
+  std::vector<std::string> calls;
+
+ private:
+  std::string note(const std::string& c) {
+    calls.push_back(c);
+    return "";
+  }
+  ActivationFacts& world_;
+};
+
+class ActivateApply : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("hciattest-journal-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  int run_with(ActivateCommandOptions o, ActivationFacts& world, FakeActions& actions,
+               std::string& out, std::string& err) {
+    std::istringstream in;
+    std::ostringstream o_out, o_err;
+    CommandIo io{in, o_out, o_err, [] { return std::int64_t{1796162700}; }, false};
+    const int code = run_activate(o, io, [&](const ActivateCommandOptions&) { return world; },
+                                  &actions);
+    out = o_out.str();
+    err = o_err.str();
+    return code;
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(ActivateApply, AppliesWritesTheJournalAndUndoRestores) {
+  ActivationFacts world = azure_datacenter(5);
+  world.licensing.kms_machine = "kms.old.example";
+  FakeActions actions(world);
+  ActivateCommandOptions o;
+  o.apply = true;
+  o.journal = (dir_ / "journal.json").string();
+  std::string out, err;
+  ASSERT_EQ(run_with(o, world, actions, out, err), kExitOk) << out << err;
+  EXPECT_NE(out.find("undo with: hciattest activate --undo " + *o.journal), std::string::npos) << out;
+  EXPECT_NE(out.find("Windows is activated."), std::string::npos);
+  EXPECT_EQ(world.licensing.kms_machine, "azkms.core.windows.net");
+
+  std::ifstream f(*o.journal);
+  std::string error;
+  const auto journal = journal_from_json(nlohmann::json::parse(f), error);
+  ASSERT_TRUE(journal) << error;
+  ASSERT_EQ(journal->entries.size(), 1u);
+  EXPECT_EQ(journal->entries[0].kms_host_before, "kms.old.example");
+  EXPECT_EQ(journal->created_at, "2026-12-01T22:05:00Z");
+
+  ActivateCommandOptions u;
+  u.undo = o.journal;
+  ASSERT_EQ(run_with(u, world, actions, out, err), kExitOk) << out << err;
+  EXPECT_EQ(world.licensing.kms_machine, "kms.old.example");
+  EXPECT_NE(out.find("[done] undo: set the KMS host"), std::string::npos) << out;
+}
+
+TEST_F(ActivateApply, ARefusedPlanWritesNoJournalAndChangesNothing) {
+  ActivationFacts world = azure_datacenter(5);
+  world.licensing.description = "Windows(R) Operating System, RETAIL channel";
+  FakeActions actions(world);
+  ActivateCommandOptions o;
+  o.apply = true;
+  o.journal = (dir_ / "journal.json").string();
+  std::string out, err;
+  EXPECT_EQ(run_with(o, world, actions, out, err), kExitFailed);
+  EXPECT_NE(out.find("Stopped: nothing was changed"), std::string::npos) << out;
+  EXPECT_TRUE(actions.calls.empty());
+  EXPECT_FALSE(std::filesystem::exists(*o.journal));
+}
+
+TEST_F(ActivateApply, AJournalThatIsNotOneIsAUsageErrorAndNothingIsUndone) {
+  std::filesystem::create_directories(dir_);
+  const struct {
+    const char* name;
+    std::string text;
+    const char* reason;
+  } kBad[] = {
+      {"not_json", "{", "not JSON"},
+      {"other_schema", R"({"schema":"hciattest.doctor/1"})", "is not hciattest.activation-journal/1"},
+      {"bad_host", R"({"schema":"hciattest.activation-journal/1","tool_version":"0.1.0",
+        "created_at":"x","edition":"e","method":"kms","entries":[{"kind":"set-kms-host",
+        "title":"t","started":true,"kms_host_before":"kms;calc","kms_port_before":1688}]})",
+       "entries[0]: kms_host_before \"kms;calc\" is not a host name"},
+      {"bad_route", R"({"schema":"hciattest.activation-journal/1","tool_version":"0.1.0",
+        "created_at":"x","edition":"e","method":"kms","entries":[{"kind":"set-route","title":"t",
+        "started":true,"route_added":{"target":"169.254.169.250 & x","gateway":"172.31.0.1",
+        "interface":"Ethernet","interface_index":6,"metric":1}}]})",
+       "is not two IPv4 addresses"},
+      {"unknown_kind", R"({"schema":"hciattest.activation-journal/1","tool_version":"0.1.0",
+        "created_at":"x","edition":"e","method":"kms","entries":[{"kind":"format-disk",
+        "title":"t","started":true}]})",
+       "unknown kind \"format-disk\""},
+  };
+  for (const auto& bad : kBad) {
+    const auto path = (dir_ / (std::string(bad.name) + ".json")).string();
+    std::ofstream(path) << bad.text;
+    ActivationFacts world = azure_datacenter(1);
+    FakeActions actions(world);
+    ActivateCommandOptions u;
+    u.undo = path;
+    std::string out, err;
+    EXPECT_EQ(run_with(u, world, actions, out, err), kExitUsage) << bad.name;
+    EXPECT_NE(err.find(bad.reason), std::string::npos) << bad.name << ": " << err;
+    EXPECT_TRUE(actions.calls.empty()) << bad.name;
+  }
+}
+
+TEST_F(ActivateApply, UndoIsRefusedWhenNotElevated) {
+  std::filesystem::create_directories(dir_);
+  const auto path = (dir_ / "j.json").string();
+  activation::Journal j;
+  j.entries.push_back({});
+  j.entries[0].kind = activation::StepKind::kSetKmsHost;
+  j.entries[0].started = true;
+  std::ofstream(path) << journal_to_json(j).dump();
+  ActivationFacts world = azure_datacenter(1);
+  world.elevated = false;
+  FakeActions actions(world);
+  ActivateCommandOptions u;
+  u.undo = path;
+  std::string out, err;
+  EXPECT_EQ(run_with(u, world, actions, out, err), kExitFailed);
+  EXPECT_NE(err.find("elevated"), std::string::npos) << err;
+  EXPECT_TRUE(actions.calls.empty());
+}
+
+TEST(ActivateCommand, PlanApplyAndUndoExcludeEachOther) {
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"hciattest", "activate", "--plan", "--apply"},
+        std::vector<std::string>{"hciattest", "activate", "--apply", "--undo", "j.json"}}) {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    std::istringstream in;
+    std::ostringstream out, err;
+    EXPECT_EQ(run_main(static_cast<int>(argv.size()), argv.data(), in, out, err), kExitUsage);
+    EXPECT_NE(err.str().find("excludes"), std::string::npos) << err.str();
+  }
 }
 
 }  // namespace
