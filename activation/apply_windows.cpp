@@ -18,6 +18,7 @@
 
 #include "activation/apply.h"
 #include "activation/detail/com.h"
+#include "activation/detail/task_com.h"
 #include "activation/error_codes.h"
 #include "activation/product_keys.h"
 #include "activation/task_scheduler.h"
@@ -127,19 +128,10 @@ std::string on_service(const wchar_t* method, const wchar_t* param = nullptr,
 std::string with_task(const std::function<std::string(IRegisteredTask*)>& fn) {
   detail::ComApartment com;
   if (!com.ok()) return hr_text("CoInitializeEx", com.result());
-  ComPtr<ITaskService> service;
-  HRESULT hr = ::CoCreateInstance(CLSID_TaskScheduler, nullptr, CLSCTX_INPROC_SERVER,
-                                  IID_ITaskService, reinterpret_cast<void**>(service.GetAddressOf()));
-  if (FAILED(hr)) return hr_text("CoCreateInstance(TaskScheduler)", hr);
-  Variant a, b, c, d;
-  hr = service->Connect(a.value(), b.value(), c.value(), d.value());
-  if (FAILED(hr)) return hr_text("ITaskService::Connect", hr);
-  ComPtr<ITaskFolder> folder;
-  hr = service->GetFolder(Bstr(utf16(kImdsTaskFolder)).get(), folder.GetAddressOf());
-  if (FAILED(hr)) return hr_text("ITaskService::GetFolder", hr);
   ComPtr<IRegisteredTask> task;
-  hr = folder->GetTask(Bstr(utf16(kImdsTaskName)).get(), task.GetAddressOf());
-  if (FAILED(hr)) return hr_text("ITaskFolder::GetTask", hr);
+  std::string step;
+  const HRESULT hr = detail::open_task(kImdsTaskFolder, kImdsTaskName, task, step);
+  if (FAILED(hr)) return hr_text(step, hr);
   return fn(task.Get());
 }
 

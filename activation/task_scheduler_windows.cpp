@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "activation/detail/com.h"
+#include "activation/detail/task_com.h"
 #include "activation/detail/task_values.h"
 #include "activation/task_scheduler.h"
 #include "hostcheck/detail/windows_convert.h"
@@ -24,6 +25,30 @@ std::string hresult_hex(HRESULT hr) {
   return buf;
 }
 
+HRESULT open_task(const std::string& folder_path, const std::string& name,
+                  ComPtr<IRegisteredTask>& task, std::string& step) {
+  ComPtr<ITaskService> service;
+  step = "CoCreateInstance(TaskScheduler)";
+  HRESULT hr = ::CoCreateInstance(CLSID_TaskScheduler, nullptr, CLSCTX_INPROC_SERVER,
+                                  IID_ITaskService, reinterpret_cast<void**>(service.GetAddressOf()));
+  if (FAILED(hr)) return hr;
+  Variant none1, none2, none3, none4;  // local machine, current user
+  step = "ITaskService::Connect";
+  hr = service->Connect(none1.value(), none2.value(), none3.value(), none4.value());
+  if (FAILED(hr)) return hr;
+  ComPtr<ITaskFolder> folder;
+  step = "ITaskService::GetFolder(" + folder_path + ")";
+  hr = service->GetFolder(Bstr(hostcheck::detail::utf16(folder_path)).get(), folder.GetAddressOf());
+  if (FAILED(hr)) return hr;
+  step = "ITaskFolder::GetTask(" + name + ")";
+  return folder->GetTask(Bstr(hostcheck::detail::utf16(name)).get(), task.GetAddressOf());
+}
+
+bool task_not_found(HRESULT hr) {
+  return hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) ||
+         hr == HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND);
+}
+
 }  // namespace detail
 
 namespace {
@@ -34,11 +59,6 @@ using detail::Variant;
 using hostcheck::detail::utf16;
 using hostcheck::detail::windows_error_text;
 
-bool not_found(HRESULT hr) {
-  return hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) ||
-         hr == HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND);
-}
-
 class ComTaskScheduler : public TaskScheduler {
  public:
   ImdsTaskState read(const std::string& folder_path, const std::string& name) override {
@@ -48,37 +68,15 @@ class ComTaskScheduler : public TaskScheduler {
       s.error = windows_error_text("CoInitializeEx", static_cast<unsigned long>(com.result()));
       return s;
     }
-    ComPtr<ITaskService> service;
-    HRESULT hr = ::CoCreateInstance(CLSID_TaskScheduler, nullptr, CLSCTX_INPROC_SERVER,
-                                    IID_ITaskService, reinterpret_cast<void**>(service.GetAddressOf()));
-    if (FAILED(hr)) {
-      s.error = windows_error_text("CoCreateInstance(TaskScheduler)", static_cast<unsigned long>(hr));
-      return s;
-    }
-    Variant none1, none2, none3, none4;  // local machine, current user
-    hr = service->Connect(none1.value(), none2.value(), none3.value(), none4.value());
-    if (FAILED(hr)) {
-      s.error = windows_error_text("ITaskService::Connect", static_cast<unsigned long>(hr));
-      return s;
-    }
-    s.available = true;
-    ComPtr<ITaskFolder> folder;
-    const Bstr folder_name(utf16(folder_path));
-    hr = service->GetFolder(folder_name.get(), folder.GetAddressOf());
-    if (not_found(hr)) return s;  // exists = false
-    if (FAILED(hr)) {
-      s.available = false;
-      s.error = windows_error_text("ITaskService::GetFolder(" + folder_path + ")",
-                                   static_cast<unsigned long>(hr));
-      return s;
-    }
     ComPtr<IRegisteredTask> task;
-    const Bstr task_name(utf16(name));
-    hr = folder->GetTask(task_name.get(), task.GetAddressOf());
-    if (not_found(hr)) return s;
+    std::string step;
+    const HRESULT hr = detail::open_task(folder_path, name, task, step);
+    if (detail::task_not_found(hr)) {
+      s.available = true;  // asked, and the task (or its folder) is not there
+      return s;
+    }
     if (FAILED(hr)) {
-      s.available = false;
-      s.error = windows_error_text("ITaskFolder::GetTask(" + name + ")", static_cast<unsigned long>(hr));
+      s.error = windows_error_text(step, static_cast<unsigned long>(hr));
       return s;
     }
     detail::RawTaskValues raw;

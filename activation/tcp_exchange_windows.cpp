@@ -11,6 +11,7 @@
 
 #include "activation/tcp_exchange.h"
 #include "hostcheck/detail/windows_convert.h"
+#include "hostcheck/detail/winsock.h"
 
 namespace hciattest::activation {
 namespace {
@@ -22,37 +23,7 @@ std::string wsa_text(const char* what) {
   return windows_error_text(what, static_cast<unsigned long>(::WSAGetLastError()));
 }
 
-// WSAStartup once per process (thread-safe static).
-class WinsockSession {
- public:
-  WinsockSession() {
-    WSADATA data;
-    rc_ = ::WSAStartup(MAKEWORD(2, 2), &data);
-  }
-  ~WinsockSession() {
-    if (rc_ == 0) ::WSACleanup();
-  }
-  WinsockSession(const WinsockSession&) = delete;
-  WinsockSession& operator=(const WinsockSession&) = delete;
-  int rc() const { return rc_; }
-
- private:
-  int rc_ = 0;
-};
-
-class Socket {
- public:
-  explicit Socket(SOCKET s) : s_(s) {}
-  ~Socket() {
-    if (s_ != INVALID_SOCKET) ::closesocket(s_);
-  }
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-  SOCKET get() const { return s_; }
-
- private:
-  SOCKET s_;
-};
+using hostcheck::detail::Socket;
 
 std::int64_t ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count();
@@ -98,7 +69,6 @@ bool to_sockaddr(const std::string& address, std::uint16_t port, sockaddr_storag
 ExchangeResult tcp_exchange(const std::string& address, std::uint16_t port,
                             const std::vector<std::uint8_t>& request, const ReplyLength& needed,
                             std::size_t max_reply, std::chrono::milliseconds timeout) {
-  static const WinsockSession session;
   ExchangeResult r;
   const auto t0 = Clock::now();
   const auto deadline = t0 + timeout;
@@ -106,8 +76,8 @@ ExchangeResult tcp_exchange(const std::string& address, std::uint16_t port,
     r.total_ms = ms_between(t0, Clock::now());
     return r;
   };
-  if (session.rc() != 0) {
-    r.error = windows_error_text("WSAStartup", static_cast<unsigned long>(session.rc()));
+  if (std::string why = hostcheck::detail::winsock_error(); !why.empty()) {
+    r.error = why;
     return finish();
   }
   sockaddr_storage ss{};

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "hostcheck/detail/windows_convert.h"
+#include "hostcheck/detail/winsock.h"
 #include "hostcheck/network.h"
 
 namespace hciattest::hostcheck {
@@ -33,44 +34,7 @@ struct AddrInfoDeleter {
   }
 };
 
-class Socket {
- public:
-  explicit Socket(SOCKET s) : s_(s) {}
-  ~Socket() {
-    if (s_ != INVALID_SOCKET) ::closesocket(s_);
-  }
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-  SOCKET get() const { return s_; }
-
- private:
-  SOCKET s_;
-};
-
-// WSAStartup once per process (thread-safe static), WSACleanup at exit.
-class WinsockSession {
- public:
-  WinsockSession() {
-    WSADATA data;
-    rc_ = ::WSAStartup(MAKEWORD(2, 2), &data);
-  }
-  ~WinsockSession() {
-    if (rc_ == 0) ::WSACleanup();
-  }
-  WinsockSession(const WinsockSession&) = delete;
-  WinsockSession& operator=(const WinsockSession&) = delete;
-  std::string error() const {
-    return rc_ == 0 ? std::string() : windows_error_text("WSAStartup", rc_);
-  }
-
- private:
-  int rc_ = 0;
-};
-
-const WinsockSession& winsock() {
-  static const WinsockSession session;
-  return session;
-}
+using detail::Socket;
 
 // GetAdaptersAddresses' list in an 8-byte aligned buffer it owns.
 class AdapterList {
@@ -225,7 +189,7 @@ class WindowsNetworkInspector : public NetworkInspector {
     ConnectProbe probe;
     const auto t0 = std::chrono::steady_clock::now();
     const std::string target = ipv4 + ":" + std::to_string(port);
-    if (std::string e = winsock().error(); !e.empty()) {
+    if (std::string e = detail::winsock_error(); !e.empty()) {
       probe.error = e;
       return probe;
     }
@@ -260,7 +224,7 @@ class WindowsNetworkInspector : public NetworkInspector {
 
   Result<std::vector<std::string>> resolve(const std::string& name) override {
     Result<std::vector<std::string>> out;
-    if (std::string e = winsock().error(); !e.empty()) {
+    if (std::string e = detail::winsock_error(); !e.empty()) {
       out.error = e;
       return out;
     }

@@ -1,4 +1,5 @@
 #include "hostcheck/detail/windows_convert.h"
+#include "hostcheck/detail/winsock.h"
 
 #include <cstdio>
 #include <memory>
@@ -138,6 +139,34 @@ std::vector<Route> routes_from(const MIB_IPFORWARD_ROW2* rows, std::size_t count
     routes.push_back(std::move(r));
   }
   return routes;
+}
+
+namespace {
+
+// WSAStartup once per process (thread-safe static), WSACleanup at exit.
+class WinsockSession {
+ public:
+  WinsockSession() {
+    WSADATA data;
+    rc_ = ::WSAStartup(MAKEWORD(2, 2), &data);
+  }
+  ~WinsockSession() {
+    if (rc_ == 0) ::WSACleanup();
+  }
+  WinsockSession(const WinsockSession&) = delete;
+  WinsockSession& operator=(const WinsockSession&) = delete;
+  int rc() const { return rc_; }
+
+ private:
+  int rc_ = 0;
+};
+
+}  // namespace
+
+std::string winsock_error() {
+  static const WinsockSession session;
+  return session.rc() == 0 ? std::string()
+                           : windows_error_text("WSAStartup", static_cast<unsigned long>(session.rc()));
 }
 
 }  // namespace hciattest::hostcheck::detail

@@ -5,19 +5,15 @@
 // clang-format on
 
 #include "hostcheck/detail/windows_convert.h"
+#include "hostcheck/detail/winsock.h"
 #include "tests/activation/test_socket.h"
 
 namespace hciattest::activation::testing {
 namespace {
 
-// The tests' own Winsock reference, held for the whole process.
 bool winsock_ready(std::string& error) {
-  static const int rc = [] {
-    WSADATA data;
-    return ::WSAStartup(MAKEWORD(2, 2), &data);
-  }();
-  if (rc != 0) error = hostcheck::detail::windows_error_text("WSAStartup", rc);
-  return rc == 0;
+  error = hostcheck::detail::winsock_error();
+  return error.empty();
 }
 
 std::string wsa_text(const char* what) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "tests/cli/run_cli.h"
 #include "cli/exit_codes.h"
 #include "cli/kms_command.h"
 #include "tests/activation/rpc_responder.h"
@@ -16,20 +17,10 @@ namespace {
 using activation::testing::ResponderMode;
 using activation::testing::RpcResponder;
 
-struct Outcome {
-  int code;
-  std::string out;
-  std::string err;
-};
+using Outcome = hciattest::testing::CliOutcome;
 
-Outcome run(std::vector<std::string> args) {
-  args.insert(args.begin(), "hciattest");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  std::istringstream in;
-  std::ostringstream out, err;
-  const int code = run_main(static_cast<int>(argv.size()), argv.data(), in, out, err);
-  return {code, out.str(), err.str()};
+Outcome run(std::vector<std::string> args, const std::string& stdin_text = "") {
+  return hciattest::testing::run_cli(std::move(args), stdin_text);
 }
 
 std::string at(const RpcResponder& r) { return "127.0.0.1:" + std::to_string(r.port()); }

@@ -9,6 +9,7 @@
 
 #include "attest/error.h"
 #include "cli/commands.h"
+#include "tests/cli/run_cli.h"
 #include "cli/exit_codes.h"
 #include "cli/time_arg.h"
 #include "tests/support/test_pki.h"
@@ -18,20 +19,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
+using Result = hciattest::testing::CliOutcome;
 
 Result run(std::vector<std::string> args, const std::string& stdin_text = "") {
-  args.insert(args.begin(), "hciattest");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  std::istringstream in(stdin_text);
-  std::ostringstream out, err;
-  int code = run_main(static_cast<int>(argv.size()), argv.data(), in, out, err);
-  return {code, out.str(), err.str()};
+  return hciattest::testing::run_cli(std::move(args), stdin_text);
 }
 
 class VerifyCommand : public ::testing::Test {
