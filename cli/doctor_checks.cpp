@@ -402,6 +402,35 @@ DoctorCheck check_windows_chain(const DoctorFacts& f) {
   return c;
 }
 
+DoctorCheck check_spp_events(const DoctorFacts& f) {
+  const char* id = "spp-events";
+  const char* title = "Security-SPP events (Windows' own activation attempts)";
+  const activation::SppEventReading& r = f.spp_events;
+  if (!r.available) {
+    if (not_applicable(r.error)) return skip(id, title, r.error);
+    DoctorCheck c = make(id, title);
+    c.status = DoctorStatus::kWarn;
+    c.summary = "cannot read the Application log: " + r.error;
+    return c;
+  }
+  const activation::SppSummary s = activation::summarize_spp_events(r.events);
+  if (!s.any) return skip(id, title, s.summary);
+  DoctorCheck c = make(id, title);
+  c.summary = s.summary;
+  c.evidence = s.evidence;
+  if (!s.failing) {
+    c.status = DoctorStatus::kPass;
+    return c;
+  }
+  // An old failure on a machine that is activated now is worth a look, not a failure.
+  c.status = f.activation.licensing.activated() ? DoctorStatus::kWarn : DoctorStatus::kFail;
+  const auto info = s.last_error ? activation::lookup_error_code(*s.last_error) : std::nullopt;
+  c.remedy = info && *info->remedy ? std::string(info->remedy)
+                                   : "hciattest kms probe <the host named above> shows whether a "
+                                     "KMS host answers; hciattest activate --plan shows the repair";
+  return c;
+}
+
 }  // namespace
 
 std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& f) {
@@ -435,7 +464,7 @@ std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& f) {
   const activation::ActivationPlan plan = activation::plan_activation(activation, {});
   out.push_back(check_licensing(f, plan));
   out.push_back(check_imds_task(f, plan));
-  // Security-SPP events join here with the event-log reader.
+  out.push_back(check_spp_events(f));
   return out;
 }
 

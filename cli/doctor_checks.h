@@ -10,6 +10,7 @@
 
 #include "activation/kms_probe.h"
 #include "activation/plan.h"
+#include "activation/spp_events.h"
 #include "activation/windows_chain.h"
 #include "attest/verifier.h"
 #include "cli/doctor_report.h"
@@ -54,6 +55,8 @@ struct DoctorFacts {
   // Windows' own chain engine on the document's signer (activation/windows_chain.h); absent when
   // no document was fetched.
   std::optional<activation::WindowsChainResult> windows_chain;
+  // Security-SPP events of the Application log, newest first.
+  activation::SppEventReading spp_events;
 };
 
 std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& facts);

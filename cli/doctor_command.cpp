@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "activation/kms_hosts.h"
+#include "activation/spp_events.h"
 #include "activation/windows_chain.h"
 #include "attest/embedded_certificates.h"
 #include "cli/activate_command.h"
@@ -161,6 +162,7 @@ DoctorFacts collect_doctor_facts(const DoctorCommandOptions& o, CommandIo& io,
   f.platform = hostcheck::detect_platform(f.smbios, f.imds.ok ? f.imds.endpoint : "");
   collect_kms(o, net, f);
   f.activation = collect_activation_facts(f.platform.platform, o.cloud, net);
+  f.spp_events = activation::read_spp_events(50);
   return f;
 }
 

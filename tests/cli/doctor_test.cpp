@@ -66,6 +66,7 @@ DoctorFacts healthy_hci() {
   f.activation.task.error = "not applicable on Linux (Windows Task Scheduler)";
   f.windows_chain = activation::WindowsChainResult{};
   f.windows_chain->error = "not applicable on Linux (Windows' certificate chain engine)";
+  f.spp_events.error = "not applicable on Linux (Windows event log)";
   return f;
 }
 
@@ -344,6 +345,25 @@ TEST(DoctorChecks, TheWindowsChainCheckCatchesWhatMakesTheWatermark) {
   f.windows_chain.reset();
   EXPECT_NE(find(evaluate_doctor(f), "windows-chain").summary.find("no attested document"),
             std::string::npos);
+}
+
+TEST(DoctorChecks, SppEventsShowWindowsOwnAttempts) {
+  DoctorFacts f = hci_azure_edition(5);
+  EXPECT_EQ(find(evaluate_doctor(f), "spp-events").status, DoctorStatus::kSkip);  // Linux
+  f.spp_events = {};
+  f.spp_events.available = true;
+  EXPECT_EQ(find(evaluate_doctor(f), "spp-events").summary, "no activation attempt is logged");
+  f.spp_events.events = {{8198, "2026-11-30T09:00:00Z", {"hr=0xC004F074"}},
+                         {12288, "2026-11-30T08:59:00Z", {"azkms.core.windows.net:1688"}}};
+  DoctorCheck c = find(evaluate_doctor(f), "spp-events");
+  EXPECT_EQ(c.status, DoctorStatus::kFail);
+  EXPECT_NE(c.remedy.find("hciattest kms probe"), std::string::npos) << c.remedy;
+  f.activation.licensing.status = activation::LicenseStatus::kLicensed;
+  EXPECT_EQ(find(evaluate_doctor(f), "spp-events").status, DoctorStatus::kWarn);
+  f.spp_events.events.insert(f.spp_events.events.begin(), {12289, "2026-11-30T10:00:00Z", {"0x0"}});
+  f.spp_events.events.insert(f.spp_events.events.begin() + 1,
+                             {12288, "2026-11-30T09:59:59Z", {"azkms.core.windows.net:1688"}});
+  EXPECT_EQ(find(evaluate_doctor(f), "spp-events").status, DoctorStatus::kPass);
 }
 
 std::string read(const std::string& path) {
