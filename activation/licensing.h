@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "activation/edition.h"
 
@@ -52,6 +53,9 @@ struct ImdsTaskState {
   std::string state;                       // "ready", "running", "disabled", "queued", "unknown"
   std::optional<std::uint32_t> last_result;  // absent where it could not be read
   std::string last_run;                    // ISO 8601 local time; "" when it never ran
+  std::string next_run;                    // ISO 8601 local time; "" when none or unreadable
+  std::vector<std::string> actions;        // "%SystemRoot%\\system32\\fclip.exe" (exec actions)
+  std::vector<std::string> triggers;       // "logon", "daily", "event", ... (kinds)
 };
 
 inline constexpr const char* kImdsTaskFolder = "\\Microsoft\\Windows\\Clip";

@@ -59,6 +59,39 @@ using detail::Variant;
 using hostcheck::detail::utf16;
 using hostcheck::detail::windows_error_text;
 
+// The exec actions' paths and the triggers' kinds. Wine 8.0 answers E_NOTIMPL for these
+// collections (FACTS.md): they are then empty.
+void read_definition(IRegisteredTask* task, detail::RawTaskValues& raw) {
+  ComPtr<ITaskDefinition> def;
+  if (FAILED(task->get_Definition(def.GetAddressOf())) || !def) return;
+  ComPtr<IActionCollection> actions;
+  LONG count = 0;
+  if (SUCCEEDED(def->get_Actions(actions.GetAddressOf())) && actions &&
+      SUCCEEDED(actions->get_Count(&count))) {
+    for (LONG i = 1; i <= count; ++i) {  // Task Scheduler collections are 1-based
+      ComPtr<IAction> action;
+      ComPtr<IExecAction> exec;
+      Bstr path;
+      if (SUCCEEDED(actions->get_Item(i, action.GetAddressOf())) && action &&
+          SUCCEEDED(action.As(&exec)) && SUCCEEDED(exec->get_Path(path.out())) && path.get()) {
+        raw.exec_paths.push_back(hostcheck::detail::utf8(path.get()));
+      }
+    }
+  }
+  ComPtr<ITriggerCollection> triggers;
+  if (SUCCEEDED(def->get_Triggers(triggers.GetAddressOf())) && triggers &&
+      SUCCEEDED(triggers->get_Count(&count))) {
+    for (LONG i = 1; i <= count; ++i) {
+      ComPtr<ITrigger> trigger;
+      TASK_TRIGGER_TYPE2 type = TASK_TRIGGER_EVENT;
+      if (SUCCEEDED(triggers->get_Item(i, trigger.GetAddressOf())) && trigger &&
+          SUCCEEDED(trigger->get_Type(&type))) {
+        raw.trigger_types.push_back(static_cast<long>(type));
+      }
+    }
+  }
+}
+
 class ComTaskScheduler : public TaskScheduler {
  public:
   ImdsTaskState read(const std::string& folder_path, const std::string& name) override {
@@ -91,6 +124,9 @@ class ComTaskScheduler : public TaskScheduler {
     if (SUCCEEDED(task->get_LastTaskResult(&last_result))) {
       raw.last_result = static_cast<std::uint32_t>(last_result);
     }
+    DATE next_run = 0;
+    if (SUCCEEDED(task->get_NextRunTime(&next_run))) raw.next_run = next_run;
+    read_definition(task.Get(), raw);
     return detail::task_state_from(raw);
   }
 };

@@ -52,6 +52,13 @@ std::string task_line(const activation::ImdsTaskState& t) {
   std::string s = std::string(activation::kImdsTaskPath) + ": " + t.state + (t.enabled ? ", enabled" : ", disabled") +
                   ", last run " + (t.last_run.empty() ? std::string("never") : t.last_run);
   if (t.last_result) s += ", last result " + activation::describe_error_code(*t.last_result);
+  if (!t.next_run.empty()) s += ", next run " + t.next_run;
+  if (!t.triggers.empty()) {
+    std::string kinds;
+    for (const auto& k : t.triggers) kinds += (kinds.empty() ? "" : "/") + k;
+    s += ", triggers " + kinds;
+  }
+  for (const auto& a : t.actions) s += ", runs " + a;
   return s;
 }
 
@@ -162,7 +169,8 @@ nlohmann::json activation_plan_to_json(const ActivationFacts& f, const Activatio
   nlohmann::json task = {{"path", std::string(activation::kImdsTaskPath)}, {"available", f.task.available},
                          {"error", f.task.error}, {"exists", f.task.exists},
                          {"enabled", f.task.enabled}, {"state", f.task.state},
-                         {"last_run", f.task.last_run}};
+                         {"last_run", f.task.last_run}, {"next_run", f.task.next_run},
+                         {"actions", f.task.actions}, {"triggers", f.task.triggers}};
   if (f.task.last_result) task["last_result"] = activation::describe_error_code(*f.task.last_result);
   return {{"schema", kActivatePlanSchema},
           {"platform", std::string(hostcheck::platform_id(f.platform))},

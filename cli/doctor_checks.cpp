@@ -346,6 +346,8 @@ DoctorCheck check_imds_task(const DoctorFacts& f, const activation::ActivationPl
   c.evidence.push_back("state " + t.state + ", last run " +
                        (t.last_run.empty() ? std::string("never") : t.last_run));
   if (t.last_result) c.evidence.push_back("last result " + activation::describe_error_code(*t.last_result));
+  for (const auto& a : t.actions) c.evidence.push_back("action: " + a);
+  for (const auto& k : t.triggers) c.evidence.push_back("trigger: " + k);
   if (t.last_result && *t.last_result == 0x41303) {
     c.status = DoctorStatus::kWarn;
     c.summary = path + " has never run";

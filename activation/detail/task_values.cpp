@@ -51,6 +51,24 @@ std::string ole_date_text(double date) {
   return buf;
 }
 
+std::string trigger_type_text(long type) {
+  switch (type) {
+    case 0: return "event";
+    case 1: return "time";
+    case 2: return "daily";
+    case 3: return "weekly";
+    case 4: return "monthly";
+    case 5: return "monthly-dow";
+    case 6: return "idle";
+    case 7: return "registration";
+    case 8: return "boot";
+    case 9: return "logon";
+    case 11: return "session-state-change";
+    case 12: return "custom";
+    default: return "type " + std::to_string(type);
+  }
+}
+
 ImdsTaskState task_state_from(const RawTaskValues& raw) {
   ImdsTaskState s;
   s.available = true;
@@ -59,6 +77,9 @@ ImdsTaskState task_state_from(const RawTaskValues& raw) {
   s.state = task_state_text(raw.state);
   s.last_result = raw.last_result;
   if (raw.last_run) s.last_run = ole_date_text(*raw.last_run);
+  if (raw.next_run) s.next_run = ole_date_text(*raw.next_run);
+  s.actions = raw.exec_paths;
+  for (long t : raw.trigger_types) s.triggers.push_back(trigger_type_text(t));
   return s;
 }
 

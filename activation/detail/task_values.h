@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "activation/licensing.h"
 
@@ -17,7 +18,15 @@ struct RawTaskValues {
   bool enabled = false;
   std::optional<double> last_run;         // OLE DATE (local time); nullopt: the call failed
   std::optional<std::uint32_t> last_result;  // nullopt: get_LastTaskResult failed (E_NOTIMPL on Wine)
+  std::optional<double> next_run;         // OLE DATE; nullopt: get_NextRunTime failed (Wine)
+  std::vector<std::string> exec_paths;    // IExecAction::get_Path of each exec action
+  std::vector<long> trigger_types;        // TASK_TRIGGER_TYPE2 of each trigger
 };
+
+// TASK_TRIGGER_TYPE2 to a word: 0 "event", 1 "time", 2 "daily", 3 "weekly", 4 "monthly",
+// 5 "monthly-dow", 6 "idle", 7 "registration", 8 "boot", 9 "logon", 11 "session-state-change",
+// 12 "custom"; others "type N".
+std::string trigger_type_text(long type);
 
 // "ready", "running", "disabled", "queued", "unknown".
 const char* task_state_text(long state);

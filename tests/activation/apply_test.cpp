@@ -117,7 +117,7 @@ ActivationFacts azure_server(const std::string& channel = "VOLUME_KMSCLIENT") {
   f.licensing.partial_product_key = "ABCDE";
   f.licensing.status = LicenseStatus::kNotification;
   f.licensing.status_reason = 0xC004F074;
-  f.task = {true, "", true, true, "ready", 0u, ""};
+  f.task = {true, "", true, true, "ready", 0u, "", "", {}, {}};
   f.elevated = true;
   return f;
 }

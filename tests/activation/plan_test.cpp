@@ -49,7 +49,7 @@ ActivationFacts facts_of(const Row& r) {
   f.licensing.partial_product_key = "ABCDE";
   f.licensing.status = license_status_from(r.status);
   f.licensing.kms_machine = r.kms;
-  f.task = {true, "", true, true, "ready", 0x41303u, ""};
+  f.task = {true, "", true, true, "ready", 0x41303u, "", "", {}, {}};
   f.elevated = true;
   if (r.platform == Platform::kAws) {
     f.default_route = route("0.0.0.0", 0, "172.31.0.1", 6);

@@ -53,6 +53,22 @@ TEST(TaskValues, WhatWineCannotAnswerStaysAbsent) {
   EXPECT_EQ(s.last_run, "");
 }
 
+TEST(TaskValues, LicenseImdsIntegrationAsWindowsDefinesIt) {
+  // The task's action is fclip.exe and it runs at logon, daily and on a custom trigger
+  // (shared/FACTS.md, Azure Stack HCI Azure Benefits).
+  RawTaskValues raw;
+  raw.state = 3;
+  raw.enabled = true;
+  raw.next_run = 46350.125;  // 2026-11-24T03:00:00
+  raw.exec_paths = {"%SystemRoot%\\system32\\fclip.exe"};
+  raw.trigger_types = {9, 2, 12};
+  const ImdsTaskState s = task_state_from(raw);
+  EXPECT_EQ(s.next_run, "2026-11-24T03:00:00");
+  EXPECT_EQ(s.actions, std::vector<std::string>{"%SystemRoot%\\system32\\fclip.exe"});
+  EXPECT_EQ(s.triggers, (std::vector<std::string>{"logon", "daily", "custom"}));
+  EXPECT_EQ(trigger_type_text(42), "type 42");
+}
+
 TEST(TaskValues, EveryStateHasAName) {
   EXPECT_STREQ(task_state_text(0), "unknown");
   EXPECT_STREQ(task_state_text(2), "queued");

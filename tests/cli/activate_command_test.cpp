@@ -27,7 +27,7 @@ ActivationFacts azure_datacenter(int status) {
   f.licensing.partial_product_key = "6VM33";
   f.licensing.status = activation::license_status_from(status);
   f.licensing.status_reason = status == 1 ? 0 : 0xC004F074;
-  f.task = {true, "", false, false, "", std::nullopt, ""};
+  f.task = {true, "", false, false, "", std::nullopt, "", "", {}, {}};
   f.elevated = true;
   return f;
 }

@@ -261,7 +261,7 @@ DoctorFacts hci_azure_edition(int license_status) {
   f.activation.licensing.partial_product_key = "KHMXV";
   f.activation.licensing.status = activation::license_status_from(license_status);
   f.activation.licensing.status_reason = license_status == 1 ? 0 : 0x803F7001;
-  f.activation.task = {true, "", true, true, "ready", 0u, "2026-11-30T08:00:01"};
+  f.activation.task = {true, "", true, true, "ready", 0u, "2026-11-30T08:00:01", "", {}, {}};
   f.activation.elevated = true;
   return f;
 }
