@@ -38,6 +38,11 @@ struct LicensingState {
   std::string kms_machine;          // KeyManagementServiceMachine: "" means DNS auto-discovery
   std::uint16_t kms_port = 0;       // KeyManagementServicePort (0: default 1688)
   std::string discovered_kms;       // DiscoveredKeyManagementServiceMachineName
+  // SoftwareLicensingService: the licensing service's version and its machine-wide KMS setting
+  // (what SetKeyManagementServiceMachine changed); empty when the service was not read.
+  std::string service_version;
+  std::string service_kms_machine;
+  std::uint16_t service_kms_port = 0;
   // The channel named in `description`: VOLUME_KMSCLIENT, VOLUME_MAK, RETAIL, OEM_DM, OEM_SLP,
   // VIRTUAL_MACHINE_ACTIVATION (AVMA), ...; "" when the description names none.
   std::string channel() const;

@@ -31,6 +31,10 @@ constexpr wchar_t kProductQuery[] =
     L"ApplicationID = '55c92734-d682-4d71-983e-d6ec3f16059f' AND PartialProductKey IS NOT NULL "
     L"AND LicenseIsAddon = FALSE";
 
+constexpr wchar_t kServiceQuery[] =
+    L"SELECT Version, KeyManagementServiceMachine, KeyManagementServicePort FROM "
+    L"SoftwareLicensingService";
+
 std::string hr_text(const char* what, HRESULT hr) {
   return windows_error_text(what, static_cast<unsigned long>(hr));
 }
@@ -46,6 +50,19 @@ bool to_value(const VARIANT& v, detail::WmiValue& out) {
     case VT_BOOL: out = v.boolVal != VARIANT_FALSE; return true;
     default: return false;  // VT_NULL, VT_EMPTY: absent
   }
+}
+
+template <std::size_t N>
+detail::WmiInstance properties(IWbemClassObject* row, const char* const (&names)[N]) {
+  detail::WmiInstance out;
+  for (const char* name : names) {
+    Variant v;
+    if (SUCCEEDED(row->Get(hostcheck::detail::utf16(name).c_str(), 0, v.get(), nullptr, nullptr))) {
+      detail::WmiValue value;
+      if (to_value(v.value(), value)) out[name] = value;
+    }
+  }
+  return out;
 }
 
 std::string registry_string(const wchar_t* name, std::string& error) {
@@ -118,15 +135,19 @@ LicensingState read_licensing_state() {
               "installed, or the Software Protection service is stopped)";
     return s;
   }
-  detail::WmiInstance product;
-  for (const char* name : detail::kLicensingProperties) {
-    Variant v;
-    if (SUCCEEDED(row->Get(hostcheck::detail::utf16(name).c_str(), 0, v.get(), nullptr, nullptr))) {
-      detail::WmiValue value;
-      if (to_value(v.value(), value)) product[name] = value;
+  LicensingState state = detail::licensing_from(properties(row.Get(), detail::kLicensingProperties));
+  // The service's own setting, best effort: the product's state above is what decides.
+  ComPtr<IEnumWbemClassObject> services_rows;
+  if (SUCCEEDED(services->ExecQuery(Bstr(L"WQL").get(), Bstr(kServiceQuery).get(),
+                                    WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY, nullptr,
+                                    services_rows.GetAddressOf()))) {
+    ComPtr<IWbemClassObject> service;
+    ULONG n = 0;
+    if (SUCCEEDED(services_rows->Next(30000, 1, service.GetAddressOf(), &n)) && n == 1) {
+      detail::add_service_values(properties(service.Get(), detail::kServiceProperties), state);
     }
   }
-  return detail::licensing_from(product);
+  return state;
 }
 
 std::optional<WindowsVersion> read_windows_version(std::string& error) {

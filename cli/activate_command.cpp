@@ -164,7 +164,10 @@ nlohmann::json activation_plan_to_json(const ActivationFacts& f, const Activatio
                       {"license_status_reason", activation::describe_error_code(f.licensing.status_reason)},
                       {"grace_minutes", f.licensing.grace_minutes},
                       {"kms_machine", f.licensing.kms_machine},
-                      {"kms_port", f.licensing.kms_port}});
+                      {"kms_port", f.licensing.kms_port},
+                      {"service_version", f.licensing.service_version},
+                      {"service_kms_machine", f.licensing.service_kms_machine},
+                      {"service_kms_port", f.licensing.service_kms_port}});
   }
   nlohmann::json task = {{"path", std::string(activation::kImdsTaskPath)}, {"available", f.task.available},
                          {"error", f.task.error}, {"exists", f.task.exists},

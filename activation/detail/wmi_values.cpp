@@ -36,4 +36,11 @@ LicensingState licensing_from(const WmiInstance& p) {
   return s;
 }
 
+void add_service_values(const WmiInstance& p, LicensingState& s) {
+  s.service_version = text(p, "Version");
+  s.service_kms_machine = text(p, "KeyManagementServiceMachine");
+  const std::int64_t port = number(p, "KeyManagementServicePort", 0);
+  s.service_kms_port = port > 0 && port <= 65535 ? static_cast<std::uint16_t>(port) : 0;
+}
+
 }  // namespace hciattest::activation::detail

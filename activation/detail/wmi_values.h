@@ -21,6 +21,13 @@ inline constexpr const char* kLicensingProperties[] = {
     "GracePeriodRemaining", "KeyManagementServiceMachine", "KeyManagementServicePort",
     "DiscoveredKeyManagementServiceMachineName"};
 
+// The SoftwareLicensingService properties read_licensing_state asks for.
+inline constexpr const char* kServiceProperties[] = {"Version", "KeyManagementServiceMachine",
+                                                     "KeyManagementServicePort"};
+
+// Adds the service's properties to `state` (missing ones stay empty).
+void add_service_values(const WmiInstance& service, LicensingState& state);
+
 // A missing or mistyped property leaves its field at the default; LicenseStatus outside 0..6 is
 // kUnknown. `available` is set: the instance was read.
 LicensingState licensing_from(const WmiInstance& product);

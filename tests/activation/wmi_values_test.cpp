@@ -57,5 +57,16 @@ TEST(WmiLicensing, NotificationStateIsNotActivated) {
   EXPECT_EQ(s.status_reason, 0xC004F074u);
 }
 
+TEST(WmiLicensing, TheServiceAddsItsVersionAndKmsSetting) {
+  LicensingState s = licensing_from(azure_datacenter());
+  add_service_values({{"Version", std::string("10.0.20348.2849")},
+                      {"KeyManagementServiceMachine", std::string("azkms.core.windows.net")},
+                      {"KeyManagementServicePort", std::int64_t{1688}}},
+                     s);
+  EXPECT_EQ(s.service_version, "10.0.20348.2849");
+  EXPECT_EQ(s.service_kms_machine, "azkms.core.windows.net");
+  EXPECT_EQ(s.service_kms_port, 1688);
+}
+
 }  // namespace
 }  // namespace hciattest::activation::detail
