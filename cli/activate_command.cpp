@@ -360,9 +360,9 @@ int run_activate(const ActivateCommandOptions& o, CommandIo& io) {
     hostcheck::Platform platform = hostcheck::Platform::kOther;
     if (auto named = platform_named(opts.platform)) {
       platform = *named;
-    } else if (activation::read_licensing_state().available) {
-      // Detected only where there is a licence to plan for: SMBIOS, and which IMDS address
-      // answers /metadata/instance (.253 answering = Azure Stack HCI).
+    } else if (!opts.undo && activation::read_licensing_state().available) {
+      // Detected only where there is a licence to plan for (undo needs no platform): SMBIOS, and
+      // which IMDS address answers /metadata/instance (.253 answering = Azure Stack HCI).
       imds::ImdsRequest req;
       req.path = "/metadata/instance";
       req.send_nonce = false;
