@@ -127,3 +127,13 @@ namespace hciattest::activation {
 std::unique_ptr<ActivationActions> make_activation_actions();
 
 }  // namespace hciattest::activation
+
+namespace hciattest::activation {
+
+// Creates `dir` (and its parents) for journals. On Windows a folder it creates is readable and
+// writable by Administrators and SYSTEM only (protected DACL), so that no unprivileged user can
+// plant or edit a journal that an elevated `--undo` would act on; an existing folder is left as
+// it is. "" on success, else the reason.
+std::string create_journal_directory(const std::string& dir);
+
+}  // namespace hciattest::activation

@@ -25,3 +25,15 @@ std::unique_ptr<ActivationActions> make_activation_actions() {
 }
 
 }  // namespace hciattest::activation
+
+#include <filesystem>
+
+namespace hciattest::activation {
+
+std::string create_journal_directory(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  return ec ? "cannot create " + dir + ": " + ec.message() : std::string();
+}
+
+}  // namespace hciattest::activation

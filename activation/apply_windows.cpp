@@ -286,3 +286,30 @@ std::unique_ptr<ActivationActions> make_activation_actions() {
 }
 
 }  // namespace hciattest::activation
+
+#include <sddl.h>
+
+#include <filesystem>
+
+namespace hciattest::activation {
+
+std::string create_journal_directory(const std::string& dir) {
+  std::error_code ec;
+  const std::filesystem::path path(hostcheck::detail::utf16(dir));
+  if (std::filesystem::is_directory(path, ec)) return {};
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  // Protected DACL: full control for SYSTEM and the Administrators group, inherited by the files.
+  PSECURITY_DESCRIPTOR sd = nullptr;
+  if (!::ConvertStringSecurityDescriptorToSecurityDescriptorW(
+          L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)", SDDL_REVISION_1, &sd, nullptr)) {
+    return windows_error_text("ConvertStringSecurityDescriptorToSecurityDescriptorW", ::GetLastError());
+  }
+  SECURITY_ATTRIBUTES sa{sizeof(sa), sd, FALSE};
+  const BOOL made = ::CreateDirectoryW(path.c_str(), &sa);
+  const DWORD err = ::GetLastError();
+  ::LocalFree(sd);
+  if (!made && err != ERROR_ALREADY_EXISTS) return windows_error_text("CreateDirectoryW(" + dir + ")", err);
+  return {};
+}
+
+}  // namespace hciattest::activation

@@ -193,8 +193,12 @@ std::string FileJournalSink::write(const activation::Journal& journal) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path path(path_);
-  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-  if (ec) return "cannot create " + path.parent_path().string() + ": " + ec.message();
+  if (path.has_parent_path()) {
+    if (std::string why = activation::create_journal_directory(path.parent_path().string());
+        !why.empty()) {
+      return why;
+    }
+  }
   const fs::path tmp = path.string() + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -21,7 +21,8 @@ nlohmann::json journal_to_json(const activation::Journal& journal);
 std::optional<activation::Journal> journal_from_json(const nlohmann::json& j, std::string& error);
 
 // Writes the journal to `path` atomically (a temporary file beside it, then a rename), creating
-// the folder. "" on success, else the reason.
+// the folder with activation::create_journal_directory (Administrators and SYSTEM only on
+// Windows). "" on success, else the reason.
 class FileJournalSink : public activation::JournalSink {
  public:
   explicit FileJournalSink(std::string path) : path_(std::move(path)) {}

@@ -4,7 +4,10 @@
 // clang-format off
 #include <winsock2.h>
 #include <windows.h>
+#include <aclapi.h>
 // clang-format on
+
+#include <filesystem>
 
 #include <gtest/gtest.h>
 
@@ -44,6 +47,33 @@ TEST(WindowsActions, WineHasNoLicenseImdsIntegrationTask) {
   auto a = make_activation_actions();
   const std::string why = a->set_task_enabled(true);
   EXPECT_NE(why.find("ITaskService::GetFolder"), std::string::npos) << why;
+}
+
+TEST(WindowsActions, TheJournalFolderIsForAdministratorsAndSystemOnly) {
+  wchar_t tmp[MAX_PATH];
+  ASSERT_GT(::GetTempPathW(MAX_PATH, tmp), 0u);
+  const std::filesystem::path dir =
+      std::filesystem::path(tmp) / ("hciattest-journal-" + std::to_string(::GetCurrentProcessId()));
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(create_journal_directory(dir.string()), "");
+  ASSERT_TRUE(std::filesystem::is_directory(dir));
+  PACL dacl = nullptr;
+  PSECURITY_DESCRIPTOR sd = nullptr;
+  const DWORD rc = ::GetNamedSecurityInfoW(dir.c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION,
+                                           nullptr, nullptr, &dacl, nullptr, &sd);
+  ASSERT_EQ(rc, static_cast<DWORD>(ERROR_SUCCESS));
+  ASSERT_NE(dacl, nullptr);
+  EXPECT_EQ(dacl->AceCount, 2);  // SYSTEM and Administrators, nothing inherited
+  SECURITY_DESCRIPTOR_CONTROL control = 0;
+  DWORD revision = 0;
+  ASSERT_TRUE(::GetSecurityDescriptorControl(sd, &control, &revision));
+  // Wine keeps the two ACEs but not the "protected" flag (docs/windows-under-wine.md).
+  if (!under_wine()) {
+    EXPECT_TRUE(control & SE_DACL_PROTECTED);
+  }
+  ::LocalFree(sd);
+  EXPECT_EQ(create_journal_directory(dir.string()), "");  // an existing folder is fine
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
