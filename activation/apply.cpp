@@ -165,7 +165,8 @@ ApplyResult apply_plan(const ActivationPlan& plan, const ActivationFacts& facts,
       if (std::string why = sink.write(journal); !why.empty()) {
         journal.entries.pop_back();
         out.status = StepStatus::kFailed;
-        out.detail = "not done: the journal could not be written: " + why;
+        out.detail = "not done: the journal could not be written (" + why +
+                     "), so nothing was changed; give a writable --journal PATH";
         r.error = out.detail;
         return r;
       }

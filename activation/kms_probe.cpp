@@ -96,7 +96,7 @@ void describe(KmsProbeReport& r) {
                  "service): check the host and port, and for Azure any forced-tunnelling appliance";
       break;
     case KmsVerdict::kNoAnswer:
-      r.summary = t + " accepts TCP but sent no answer to the RPC bind";
+      r.summary = t + " accepts TCP but sent no whole answer to the RPC bind";
       r.remedy = "a firewall or proxy that accepts and then holds or drops the connection is in "
                  "the way; a KMS host answers a bind at once";
       break;
@@ -146,7 +146,7 @@ KmsProbeReport probe_kms(const KmsTarget& target, std::chrono::milliseconds time
   } else {
     std::string error;
     if (!deps.resolve || !deps.resolve(target.host, r.addresses, error) || r.addresses.empty()) {
-      r.resolve_error = error.empty() ? "no addresses" : error;
+      r.resolve_error = error.empty() ? target.host + " resolves to no address" : error;
       r.verdict = KmsVerdict::kUnresolved;
       r.evidence.push_back(r.resolve_error);
       describe(r);

@@ -1,7 +1,7 @@
 // One request/reply exchange over TCP with a deadline: connect, send the request, read until the
 // reply is whole (as `needed` says), the peer closes, the cap is hit, or the time is up. Used by
-// the KMS probe for its DCE/RPC bind. tcp_exchange_linux.cpp (BSD sockets + poll) and
-// tcp_exchange_windows.cpp (Winsock + select) implement it; CMake picks one.
+// the KMS probe for its DCE/RPC bind. The logic is tcp_exchange.cpp; the socket underneath is
+// detail/tcp_socket.h (BSD sockets + poll on Linux, Winsock + select on Windows; CMake picks one).
 #pragma once
 
 #include <chrono>

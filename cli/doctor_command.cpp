@@ -12,6 +12,7 @@
 #include "activation/windows_chain.h"
 #include "attest/embedded_certificates.h"
 #include "cli/activate_command.h"
+#include "cli/kms_command.h"
 #include "cli/exit_codes.h"
 #include "cli/imds_commands.h"
 #include "cli/usage_error.h"
@@ -42,18 +43,7 @@ activation::KmsProbeReport probe_kms_host(const activation::KmsHostEntry& e,
   activation::KmsTarget t;
   t.host = e.host;
   t.port = e.port;
-  activation::KmsProbeDeps deps;
-  deps.resolve = [&net](const std::string& name, std::vector<std::string>& addresses,
-                        std::string& error) {
-    auto r = net.resolve(name);
-    if (!r.ok()) {
-      error = r.error;
-      return false;
-    }
-    addresses = *r.value;
-    return true;
-  };
-  return activation::probe_kms(t, milliseconds(3000), deps);
+  return activation::probe_kms(t, milliseconds(3000), kms_probe_deps(net));
 }
 
 void collect_kms(const DoctorCommandOptions& o, hostcheck::NetworkInspector& net, DoctorFacts& f) {

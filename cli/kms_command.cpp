@@ -51,6 +51,21 @@ nlohmann::json attempt_json(const activation::KmsAddressAttempt& a) {
 
 }  // namespace
 
+activation::KmsProbeDeps kms_probe_deps(hostcheck::NetworkInspector& net) {
+  activation::KmsProbeDeps deps;
+  deps.resolve = [&net](const std::string& name, std::vector<std::string>& addresses,
+                        std::string& error) {
+    auto r = net.resolve(name);
+    if (!r.ok()) {
+      error = r.error;
+      return false;
+    }
+    addresses = *r.value;
+    return true;
+  };
+  return deps;
+}
+
 CLI::App* add_kms_command(CLI::App& app, KmsProbeCommandOptions& o) {
   CLI::App* kms = app.add_subcommand("kms", "Classic KMS activation (Server SKUs on Azure and AWS)");
   kms->require_subcommand(1);
@@ -155,18 +170,7 @@ int run_kms_probe(const KmsProbeCommandOptions& o, CommandIo& io,
 
 int run_kms_probe(const KmsProbeCommandOptions& o, CommandIo& io) {
   auto inspector = hostcheck::make_network_inspector();
-  activation::KmsProbeDeps deps;
-  deps.resolve = [&inspector](const std::string& name, std::vector<std::string>& addresses,
-                              std::string& error) {
-    auto r = inspector->resolve(name);
-    if (!r.ok()) {
-      error = r.error;
-      return false;
-    }
-    addresses = *r.value;
-    return true;
-  };
-  return run_kms_probe(o, io, deps);
+  return run_kms_probe(o, io, kms_probe_deps(*inspector));
 }
 
 }  // namespace hciattest::cli

@@ -9,6 +9,7 @@
 
 #include "activation/kms_probe.h"
 #include "cli/verify_command.h"
+#include "hostcheck/network.h"
 
 namespace hciattest::cli {
 
@@ -20,6 +21,10 @@ struct KmsProbeCommandOptions {
 };
 
 CLI::App* add_kms_command(CLI::App& app, KmsProbeCommandOptions& probe);
+
+// The probe's dependencies on this machine: names resolved by `net`, the real TCP exchange.
+// `net` must outlive the returned value.
+activation::KmsProbeDeps kms_probe_deps(hostcheck::NetworkInspector& net);
 
 inline constexpr const char* kKmsProbeSchema = "hciattest.kms-probe/1";
 

@@ -11,6 +11,10 @@ namespace {
 
 using hostcheck::Platform;
 
+// The AWS KMS addresses as data: the machine here is a fake, nothing is ever sent to them.
+constexpr const char* kKms250 = "169.254.169.250";  // data only, never contacted
+constexpr const char* kKms251 = "169.254.169.251";  // data only, never contacted
+
 hostcheck::Route host_route(const std::string& target, const std::string& gw, unsigned index = 6) {
   hostcheck::Route r;
   r.destination = target;
@@ -72,7 +76,7 @@ class FakeMachine : public ActivationActions {
     ActivationFacts f = world;
     f.platform = before.platform;
     f.aws_routes.clear();
-    for (const char* t : {"169.254.169.250", "169.254.169.251"}) {
+    for (const char* t : {kKms250, kKms251}) {
       auto it = routes.find(t);
       f.aws_routes.push_back({t, it == routes.end() ? std::nullopt
                                                     : std::optional<hostcheck::Route>(it->second)});
@@ -270,21 +274,21 @@ TEST(Apply, AStaleAwsRouteIsReplacedAndUndoPutsItBack) {
   def.interface_name = "Ethernet";
   def.metric = 15;
   facts.default_route = def;
-  facts.aws_routes = {{"169.254.169.250", host_route("169.254.169.250", "172.16.0.1")},
-                      {"169.254.169.251", host_route("169.254.169.251", "172.31.0.1")}};
+  facts.aws_routes = {{kKms250, host_route(kKms250, "172.16.0.1")},
+                      {kKms251, host_route(kKms251, "172.31.0.1")}};
   Session run{FakeMachine(facts), {}, {}, {}};
-  run.machine.routes["169.254.169.250"] = host_route("169.254.169.250", "172.16.0.1");
-  run.machine.routes["169.254.169.251"] = host_route("169.254.169.251", "172.31.0.1");
+  run.machine.routes[kKms250] = host_route(kKms250, "172.16.0.1");
+  run.machine.routes[kKms251] = host_route(kKms251, "172.31.0.1");
   apply(run, facts);
   ASSERT_TRUE(run.result.ok) << run.result.error;
   EXPECT_EQ(run.machine.calls.at(0), "delete_route 169.254.169.250 via 172.16.0.1");
   EXPECT_EQ(run.machine.calls.at(1), "add_route 169.254.169.250 via 172.31.0.1");
-  EXPECT_EQ(run.machine.routes["169.254.169.250"].gateway, "172.31.0.1");
+  EXPECT_EQ(run.machine.routes[kKms250].gateway, "172.31.0.1");
   ASSERT_TRUE(run.journal.entries.at(0).route_before);
   EXPECT_EQ(run.journal.entries[0].route_before->gateway, "172.16.0.1");
   const UndoResult u = undo_journal(run.journal, run.machine);
   EXPECT_TRUE(u.ok);
-  EXPECT_EQ(run.machine.routes["169.254.169.250"].gateway, "172.16.0.1");
+  EXPECT_EQ(run.machine.routes[kKms250].gateway, "172.16.0.1");
 }
 
 TEST(Apply, AReplacedKeyIsReportedAsNotRestorable) {

@@ -32,7 +32,7 @@ INSTANTIATE_TEST_SUITE_P(
         Good{"azkms.core.windows.net:1688", "azkms.core.windows.net", 1688, false,
              "azkms.core.windows.net:1688"},
         Good{"kms01:1700", "kms01", 1700, false, "kms01:1700"},
-        Good{"169.254.169.250", "169.254.169.250", 1688, false, "169.254.169.250:1688"},
+        Good{"169.254.169.250", "169.254.169.250", 1688, false, "169.254.169.250:1688"},  // parsed only
         Good{"10.0.0.4:65535", "10.0.0.4", 65535, false, "10.0.0.4:65535"},
         Good{"[fd00:ec2::240]", "fd00:ec2::240", 1688, true, "[fd00:ec2::240]:1688"},
         Good{"[fd00:ec2::240]:1", "fd00:ec2::240", 1, true, "[fd00:ec2::240]:1"},

@@ -12,6 +12,10 @@ namespace {
 
 using hostcheck::Platform;
 
+// The AWS KMS addresses as data: plans are computed from values, nothing is sent anywhere.
+constexpr const char* kKms250 = "169.254.169.250";  // data only, never contacted
+constexpr const char* kKms251 = "169.254.169.251";  // data only, never contacted
+
 hostcheck::Route route(const std::string& dest, int prefix, const std::string& gw, unsigned index,
                        std::uint32_t metric = 15) {
   hostcheck::Route r;
@@ -53,8 +57,8 @@ ActivationFacts facts_of(const Row& r) {
   f.elevated = true;
   if (r.platform == Platform::kAws) {
     f.default_route = route("0.0.0.0", 0, "172.31.0.1", 6);
-    f.aws_routes = {{"169.254.169.250", route("169.254.169.250", 32, "172.31.0.1", 6)},
-                    {"169.254.169.251", route("169.254.169.251", 32, "172.31.0.1", 6)}};
+    f.aws_routes = {{kKms250, route(kKms250, 32, "172.31.0.1", 6)},
+                    {kKms251, route(kKms251, 32, "172.31.0.1", 6)}};
   }
   return f;
 }
@@ -139,7 +143,7 @@ INSTANTIATE_TEST_SUITE_P(
             "TIMEBASED_EVAL", 2, "", M, "", false, M, {}, "must be converted"},
         // KMS on AWS: the routes first when they are stale.
         Row{"datacenter_on_aws", Platform::kAws, "ServerDatacenter", 17763, "VOLUME_KMSCLIENT", 5,
-            "169.254.169.250", A, "", false, M, {K::kActivate}, ""},
+            kKms250, A, "", false, M, {K::kActivate}, ""},
         // Elsewhere: only with an explicit KMS host.
         Row{"datacenter_on_hci_is_left_alone", Platform::kAzureStackHci, "ServerDatacenter", 20348,
             "VIRTUAL_MACHINE_ACTIVATION", 5, "", A, "", false, A, {}, "AVMA, your KMS"},

@@ -169,7 +169,7 @@ DoctorFacts aws(const std::string& kms_gateway) {
   f.imds_attempted = true;
   f.imds.error = "http://169.254.169.254: HTTP 404";
   f.default_route = hostcheck::Result<hostcheck::Route>{route("0.0.0.0", 0, "172.31.0.1", "Ethernet", 6), ""};
-  for (const char* a : {"169.254.169.250", "169.254.169.251"}) {
+  for (const char* a : {"169.254.169.250", "169.254.169.251"}) {  // data only, never contacted
     f.aws_routes.push_back({a, {route(a, 32, kms_gateway, "Ethernet", 6), ""}});
     f.kms.push_back(kms_report(a, activation::KmsVerdict::kKmsEndpoint));
   }
@@ -193,7 +193,7 @@ TEST(DoctorChecks, AStaleAmiRouteFailsAndSkipsTheKmsProbes) {
 
 TEST(DoctorChecks, AnUnreachableAwsKmsPointsAtTheRoutesAndSecurityGroups) {
   DoctorFacts f = aws("172.31.0.1");
-  f.kms[1] = kms_report("169.254.169.251", activation::KmsVerdict::kUnreachable);
+  f.kms[1] = kms_report("169.254.169.251", activation::KmsVerdict::kUnreachable);  // data only
   const DoctorCheck& c = find(evaluate_doctor(f), "aws-kms-2");
   EXPECT_EQ(c.status, DoctorStatus::kFail);
   EXPECT_NE(c.remedy.find("security groups"), std::string::npos) << c.remedy;

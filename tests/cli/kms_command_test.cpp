@@ -84,7 +84,7 @@ TEST(KmsProbeCommand, ACloudMeansItsTableHostsInOrder) {
   // The exchange is faked here: this machine never sends to a real KMS address.
   for (const auto& [cloud, expected] :
        std::vector<std::pair<std::string, std::vector<std::string>>>{
-           {"aws", {"169.254.169.250:1688", "169.254.169.251:1688"}},
+           {"aws", {"169.254.169.250:1688", "169.254.169.251:1688"}},  // listed, not contacted
            {"public", {"azkms.core.windows.net:1688", "kms.core.windows.net:1688"}}}) {
     KmsProbeCommandOptions o;
     o.cloud = cloud;
