@@ -13,12 +13,6 @@ bool two_digits(std::string_view s, size_t at, int& out) {
   return true;
 }
 
-const std::string* string_member(const nlohmann::json& obj, const char* name) {
-  auto it = obj.find(name);
-  if (it == obj.end() || !it->is_string()) return nullptr;
-  return &it->get_ref<const std::string&>();
-}
-
 }  // namespace
 
 std::int64_t days_from_civil(int year, unsigned month, unsigned day) {
@@ -81,49 +75,165 @@ std::string format_iso8601(std::int64_t t) {
   return buf;
 }
 
+nlohmann::json Payload::json() const {
+  return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
+namespace {
+
+// Reads the members the verifier needs while nlohmann's parser checks the whole text, without
+// building the tree (which cost more than the parse itself: scripts/bench-verify, the payload
+// phase). Mirrors what a lookup in the parsed object would find: a member given twice counts as
+// its last value, and a member that is not a string (or, for timeStamp, not an object) is absent.
+class FieldReader : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  // The members read, at depth 1 (`kCreatedOn`, `kExpiresOn`: in the timeStamp object).
+  enum Field { kNone = -1, kNonce, kVmId, kSubscriptionId, kSku, kLicenseType, kCreatedOn,
+               kExpiresOn, kFieldCount };
+
+  explicit FieldReader(Payload& p) {
+    targets_[kNonce] = &p.nonce;
+    targets_[kVmId] = &p.vm_id;
+    targets_[kSubscriptionId] = &p.subscription_id;
+    targets_[kSku] = &p.sku;
+    targets_[kLicenseType] = &p.license_type;
+    targets_[kCreatedOn] = &p.created_on_text;
+    targets_[kExpiresOn] = &p.expires_on_text;
+  }
+
+  bool object() const { return object_; }
+  bool has(Field f) const { return has_[f]; }
+  bool has_timestamp() const { return timestamp_; }
+
+  bool null() override { return other_value(); }
+  bool boolean(bool) override { return other_value(); }
+  bool number_integer(number_integer_t) override { return other_value(); }
+  bool number_unsigned(number_unsigned_t) override { return other_value(); }
+  bool number_float(number_float_t, const string_t&) override { return other_value(); }
+  bool binary(binary_t&) override { return other_value(); }
+  bool string(string_t& value) override {
+    if (pending_ == kNone) return other_value();
+    *targets_[pending_] = value;
+    has_[pending_] = true;
+    pending_ = kNone;
+    return true;
+  }
+  bool start_object(std::size_t) override {
+    if (depth_ == 0) object_ = true;
+    if (depth_ == 1 && pending_timestamp_) {
+      // A later timeStamp replaces an earlier one whole.
+      timestamp_ = true;
+      has_[kCreatedOn] = has_[kExpiresOn] = false;
+      in_timestamp_ = true;
+      pending_timestamp_ = false;
+    } else {
+      nested_value();
+    }
+    ++depth_;
+    return true;
+  }
+  bool end_object() override {
+    --depth_;
+    if (depth_ == 1) in_timestamp_ = false;
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    nested_value();
+    ++depth_;
+    return true;
+  }
+  bool end_array() override {
+    --depth_;
+    return true;
+  }
+  bool key(string_t& name) override {
+    pending_ = kNone;
+    pending_timestamp_ = false;
+    if (depth_ == 1) {
+      if (name == "nonce") pending_ = kNonce;
+      else if (name == "vmId") pending_ = kVmId;
+      else if (name == "subscriptionId") pending_ = kSubscriptionId;
+      else if (name == "sku") pending_ = kSku;
+      else if (name == "licenseType") pending_ = kLicenseType;
+      else if (name == "timeStamp") pending_timestamp_ = true;
+    } else if (depth_ == 2 && in_timestamp_) {
+      if (name == "createdOn") pending_ = kCreatedOn;
+      else if (name == "expiresOn") pending_ = kExpiresOn;
+    }
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  // A value that is not a string for the member it belongs to: that member is now absent.
+  bool other_value() {
+    nested_value();
+    return true;
+  }
+  void nested_value() {
+    if (pending_ != kNone) {
+      has_[pending_] = false;
+      pending_ = kNone;
+    }
+    if (depth_ == 1 && pending_timestamp_) {
+      timestamp_ = false;
+      pending_timestamp_ = false;
+    }
+  }
+
+  std::string* targets_[kFieldCount];
+  bool has_[kFieldCount] = {};
+  int depth_ = 0;
+  bool object_ = false;
+  Field pending_ = kNone;           // the member whose value comes next
+  bool pending_timestamp_ = false;  // the next value is timeStamp's
+  bool timestamp_ = false;          // a timeStamp object was seen (the last one counts)
+  bool in_timestamp_ = false;       // inside the timeStamp object, at depth 2
+};
+
+}  // namespace
+
 PayloadResult parse_payload(std::string_view content) {
   PayloadResult r;
   Payload& p = r.payload;
-  // Parsed in place: a copy of the tree into `raw` cost as much as the parse.
-  p.raw = nlohmann::json::parse(content, nullptr, /*allow_exceptions=*/false);
-  const nlohmann::json& obj = p.raw;
-  if (obj.is_discarded() || !obj.is_object()) {
-    p.raw = nullptr;
+  FieldReader fields(p);
+  const bool parsed = nlohmann::json::sax_parse(content, &fields);
+  if (!parsed || !fields.object()) {
+    r.payload = Payload{};
     r.code = ErrorCode::kPayloadNotJson;
     r.message = "the signed content is not a JSON object: the signature is genuine but this is "
                 "not an IMDS attested-data payload";
     return r;
   }
+  p.text.assign(content);
   auto missing = [&r](const std::string& what) {
     r.code = ErrorCode::kPayloadMissingField;
     r.message = "the signed payload has no " + what +
                 ": it is not an attested-data payload of a supported IMDS api-version";
     return r;
   };
-  const std::string* nonce = string_member(obj, "nonce");
-  if (nonce == nullptr) return missing("string \"nonce\"");
-  p.nonce = *nonce;
-  const std::string* vm_id = string_member(obj, "vmId");
-  if (vm_id == nullptr) return missing("string \"vmId\"");
-  p.vm_id = *vm_id;
-  for (auto [name, field] : {std::pair{"subscriptionId", &p.subscription_id},
-                             std::pair{"sku", &p.sku}, std::pair{"licenseType", &p.license_type}}) {
-    if (const std::string* v = string_member(obj, name)) *field = *v;
+  // Members that were not strings (or a later occurrence that was not) are absent.
+  using F = FieldReader;
+  for (auto [f, field] : {std::pair{F::kSubscriptionId, &p.subscription_id},
+                          std::pair{F::kSku, &p.sku}, std::pair{F::kLicenseType, &p.license_type},
+                          std::pair{F::kCreatedOn, &p.created_on_text},
+                          std::pair{F::kExpiresOn, &p.expires_on_text}}) {
+    if (!fields.has(f)) field->clear();
   }
-  auto ts = obj.find("timeStamp");
-  if (ts == obj.end() || !ts->is_object()) return missing("\"timeStamp\" object");
-  const std::string* created = string_member(*ts, "createdOn");
-  const std::string* expires = string_member(*ts, "expiresOn");
-  if (created == nullptr || expires == nullptr) {
+  if (!fields.has(F::kNonce)) return missing("string \"nonce\"");
+  if (!fields.has(F::kVmId)) return missing("string \"vmId\"");
+  if (!fields.has_timestamp()) return missing("\"timeStamp\" object");
+  if (!fields.has(F::kCreatedOn) || !fields.has(F::kExpiresOn)) {
     return missing("string \"timeStamp.createdOn\" and \"timeStamp.expiresOn\"");
   }
-  p.created_on_text = *created;
-  p.expires_on_text = *expires;
-  auto c = parse_imds_time(*created);
-  auto e = parse_imds_time(*expires);
+  auto c = parse_imds_time(p.created_on_text);
+  auto e = parse_imds_time(p.expires_on_text);
   if (!c || !e || *e < *c) {
     r.code = ErrorCode::kTimestampUnparsable;
-    r.message = "timeStamp createdOn \"" + *created + "\" / expiresOn \"" + *expires +
+    r.message = "timeStamp createdOn \"" + p.created_on_text + "\" / expiresOn \"" +
+                p.expires_on_text +
                 "\" is not a valid window in IMDS format MM/DD/YY HH:MM:SS -0000";
     return r;
   }

@@ -22,7 +22,11 @@ struct Payload {
   std::string expires_on_text;
   std::int64_t created_on = 0;   // seconds since the Unix epoch, UTC
   std::int64_t expires_on = 0;
-  nlohmann::json raw;            // the whole object, every field kept
+  std::string text;              // the signed content as sent: every field kept
+
+  // The whole object, parsed from `text` on each call (the verifier reads the fields above in
+  // one pass and does not build the tree: most callers never need it).
+  nlohmann::json json() const;
 };
 
 struct PayloadResult {
@@ -33,7 +37,8 @@ struct PayloadResult {
 
 // Parses the signed content. Requires a JSON object with string members "nonce" and "vmId" and
 // a "timeStamp" object whose "createdOn"/"expiresOn" parse with parse_imds_time. Checks shape
-// only: freshness and nonce are the verifier's business.
+// only: freshness and nonce are the verifier's business. A member given twice counts as its
+// last value, as in Payload::json().
 PayloadResult parse_payload(std::string_view content);
 
 // Parses IMDS's "MM/DD/YY HH:MM:SS +HHMM" (years 2000-2099) into Unix seconds, UTC. Strict:

@@ -30,7 +30,7 @@ using detail::X509Ptr;
 struct CertEntry {
   std::string der;  // the cache key's bytes (the key is a view of them)
   X509Ptr cert;
-  CertificateSummary summary;
+  std::shared_ptr<const CertificateSummary> summary;
   CheckResult signer_check;
   bool has_chain = false;
   std::int64_t chain_time = 0;
@@ -49,8 +49,20 @@ bool same_candidates(const std::vector<X509Ptr>& held, const std::vector<X509*>&
                     [](X509* a, const X509Ptr& b) { return a == b.get(); });
 }
 
-CheckResult pending(const char* id, const char* title) {
-  return {id, title, CheckStatus::kSkip, ErrorCode::kOk, "not reached: an earlier check failed"};
+// A check not run yet; if it is still pending when the report is finished, an earlier check
+// failed (the message is filled in then, so a passing document does not pay for it).
+CheckResult pending(std::string_view id, std::string_view title) {
+  return {id, title, CheckStatus::kSkip, ErrorCode::kOk, {}};
+}
+
+// One allocation for a message made of pieces, instead of one per `+`.
+std::string concat(std::initializer_list<std::string_view> parts) {
+  std::size_t n = 0;
+  for (std::string_view p : parts) n += p.size();
+  std::string out;
+  out.reserve(n);
+  for (std::string_view p : parts) out.append(p);
+  return out;
 }
 
 }  // namespace
@@ -88,7 +100,8 @@ std::shared_ptr<CertEntry> Verifier::Impl::certificate(std::string_view der, boo
     return nullptr;
   }
   auto entry = std::make_shared<CertEntry>();
-  entry->summary = detail::summarize(cert.get(), "embedded");
+  entry->summary =
+      std::make_shared<const CertificateSummary>(detail::summarize(cert.get(), "embedded"));
   // An extension that does not decode leaves errors on OpenSSL's queue (X509_get_ext_d2i): drain
   // them, or they would show up in a later check's or document's diagnosis (found by fuzzing).
   detail::drain_openssl_errors();
@@ -139,7 +152,7 @@ void Verifier::Impl::check_payload(std::string_view content, VerificationReport&
   }
   const Payload& p = report.payload.emplace(std::move(pr.payload));
   payload = {"payload", payload.title, CheckStatus::kPass, ErrorCode::kOk,
-             "vmId " + (p.vm_id.empty() ? std::string("(empty)") : p.vm_id)};
+             concat({"vmId ", p.vm_id.empty() ? std::string_view("(empty)") : p.vm_id})};
   if (!options.expected_nonce) {
     nonce = {"nonce", nonce.title, CheckStatus::kSkip, ErrorCode::kOk,
              "no --nonce given: the document's freshness is not proven (its nonce is \"" +
@@ -173,7 +186,7 @@ void Verifier::Impl::check_payload(std::string_view content, VerificationReport&
                      ", after the verification time: check this machine's clock (NTP) or --at"};
   } else {
     timestamp = {"timestamp", timestamp.title, CheckStatus::kPass, ErrorCode::kOk,
-                 "valid " + p.created_on_text + " to " + p.expires_on_text};
+                 concat({"valid ", p.created_on_text, " to ", p.expires_on_text})};
   }
 }
 
@@ -212,6 +225,9 @@ VerificationReport Verifier::verify(std::string_view document) {
     report.checks.reserve(std::size(kCheckOrder));
     for (CheckResult* c : {&envelope, &structure, &signature, &chain, &validity, &signer, &payload,
                            &nonce, &timestamp}) {
+      if (c->status == CheckStatus::kSkip && c->message.empty()) {
+        c->message = "not reached: an earlier check failed";
+      }
       report.checks.push_back(std::move(*c));
     }
     report.verified = true;
@@ -233,7 +249,7 @@ VerificationReport Verifier::verify(std::string_view document) {
     return finish();
   }
   envelope = {"envelope", envelope.title, CheckStatus::kPass, ErrorCode::kOk,
-              "read " + env.form + " (" + std::to_string(env.der.size()) + " DER bytes)"};
+              concat({"read ", env.form, " (", std::to_string(env.der.size()), " DER bytes)"})};
 
   detail::ParsedSignedData parsed;
   detail::SignerIdCache* ids = impl_->options.cache ? &impl_->signer_ids : nullptr;
@@ -268,9 +284,9 @@ VerificationReport Verifier::verify(std::string_view document) {
     return finish();
   }
   structure = {"structure", structure.title, CheckStatus::kPass, ErrorCode::kOk,
-               "one signer, " + std::to_string(parsed.certificates.size()) +
-                   " embedded certificate(s), " + std::to_string(parsed.content.size()) +
-                   " content bytes"};
+               concat({"one signer, ", std::to_string(parsed.certificates.size()),
+                       " embedded certificate(s), ", std::to_string(parsed.content.size()),
+                       " content bytes"})};
   report.signer = signer_entry->summary;
 
   detail::Outcome sig = detail::verify_signature(parsed, env.der, signer_entry->cert.get(),

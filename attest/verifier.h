@@ -24,8 +24,10 @@ enum class CheckStatus { kPass, kFail, kSkip };
 std::string_view status_id(CheckStatus status);  // "pass", "fail", "skip"
 
 struct CheckResult {
-  std::string id;       // stable: envelope, structure, signature, chain, validity, signer, ...
-  std::string title;    // for people
+  // Both point to static text (the verifier's fixed set of checks), so that a report of nine
+  // checks allocates only for its messages.
+  std::string_view id;     // stable: envelope, structure, signature, chain, validity, signer, ...
+  std::string_view title;  // for people
   CheckStatus status = CheckStatus::kSkip;
   ErrorCode code = ErrorCode::kOk;
   std::string message;  // what was found; on failure, what to do
@@ -41,6 +43,32 @@ struct CertificateSummary {
   std::vector<std::string> dns_names;
   std::vector<std::string> ca_issuers_urls;  // AIA "CA Issuers"
   std::string origin;       // "embedded", "bundled", "fetched", a --ca-file path, ...
+};
+
+// The certificates of a path, signer first, immutable and shared: every report of a cached
+// signer refers to the one list the cache holds instead of copying it.
+class CertificatePath {
+ public:
+  CertificatePath() = default;
+  explicit CertificatePath(std::vector<CertificateSummary> certificates)
+      : list_(std::make_shared<const std::vector<CertificateSummary>>(std::move(certificates))) {}
+
+  const std::vector<CertificateSummary>& list() const { return list_ ? *list_ : none(); }
+  auto begin() const { return list().begin(); }
+  auto end() const { return list().end(); }
+  std::size_t size() const { return list().size(); }
+  bool empty() const { return list().empty(); }
+  const CertificateSummary& operator[](std::size_t i) const { return list()[i]; }
+  const CertificateSummary& at(std::size_t i) const { return list().at(i); }
+  const CertificateSummary& front() const { return list().front(); }
+  const CertificateSummary& back() const { return list().back(); }
+
+ private:
+  static const std::vector<CertificateSummary>& none() {
+    static const std::vector<CertificateSummary> kNone;
+    return kNone;
+  }
+  std::shared_ptr<const std::vector<CertificateSummary>> list_;
 };
 
 // Fetches the certificate at an AIA "CA Issuers" URL (DER or PEM bytes). The implementation
@@ -68,8 +96,8 @@ struct VerificationReport {
   std::string message;               // the first failing check's message
   std::vector<CheckResult> checks;   // in kCheckOrder
   std::string input_form;            // json, base64, der
-  std::optional<CertificateSummary> signer;
-  std::vector<CertificateSummary> chain;  // signer first, up to the anchor as far as built
+  std::shared_ptr<const CertificateSummary> signer;  // null when no signer was found
+  CertificatePath chain;             // signer first, up to the anchor as far as built
   std::optional<Payload> payload;         // present when the content parsed (even if untrusted)
   std::vector<std::string> fetched_urls;  // AIA addresses fetched for this verdict
 };

@@ -49,7 +49,7 @@ json report_to_json(const attest::VerificationReport& r, std::int64_t time) {
               {"checks", checks},
               {"signer", r.signer ? cert_json(*r.signer) : json()},
               {"chain", chain},
-              {"payload", r.payload ? r.payload->raw : json()},
+              {"payload", r.payload ? r.payload->json() : json()},
               {"fetched_urls", r.fetched_urls}};
   return out;
 }
@@ -65,7 +65,7 @@ std::string report_to_text(const attest::VerificationReport& r, std::int64_t tim
   out += "\nchecks\n";
   for (const auto& c : r.checks) {
     char id[16];
-    std::snprintf(id, sizeof(id), "%-10s", c.id.c_str());
+    std::snprintf(id, sizeof(id), "%-10.*s", static_cast<int>(c.id.size()), c.id.data());
     out += std::string("  ") + mark(c.status, color) + "  " + id + " " + c.message + "\n";
   }
   if (r.signer) {
@@ -101,7 +101,8 @@ std::string report_to_text(const attest::VerificationReport& r, std::int64_t tim
     field("licenseType", p.license_type);
     field("createdOn", p.created_on_text);
     field("expiresOn", p.expires_on_text);
-    if (auto plan = p.raw.find("plan"); plan != p.raw.end()) field("plan", plan->dump());
+    const json whole = p.json();
+    if (auto plan = whole.find("plan"); plan != whole.end()) field("plan", plan->dump());
   }
   return out;
 }

@@ -170,7 +170,7 @@ ChainOutcome verify_chain(X509* signer, const std::vector<X509*>& embedded,
       X509_STORE_CTX_set_error_depth(ctx.get(), sk_X509_num(built) - 1);
       X509_STORE_CTX_set_current_cert(ctx.get(), sk_X509_value(built, sk_X509_num(built) - 1));
     }
-    out.certificates.clear();
+    std::vector<CertificateSummary> path;
     out.window_begin = INT64_MIN;
     out.window_end = INT64_MAX;
     for (int i = 0; i < sk_X509_num(built); ++i) {
@@ -182,13 +182,14 @@ ChainOutcome verify_chain(X509* signer, const std::vector<X509*>& embedded,
                  : fetched_digests.count(s.sha256_hex)   ? "fetched"
                  : X509_check_issued(c, c) == X509_V_OK  ? "system"
                                                          : "embedded";
-      out.certificates.push_back(std::move(s));
+      path.push_back(std::move(s));
       std::int64_t nb = 0, na = 0;
       if (validity_seconds(c, nb, na)) {
         out.window_begin = std::max(out.window_begin, nb);
         out.window_end = std::min(out.window_end, na);
       }
     }
+    out.certificates = CertificatePath(std::move(path));
     if (ok == 1 && deferred.weak_error != 0) {
       X509* weak = sk_X509_value(built, deferred.weak_depth);
       out.chain.code = ErrorCode::kChainWeakAlgorithm;

@@ -14,7 +14,7 @@ namespace hciattest::attest::detail {
 struct ChainOutcome {
   CheckResult chain;     // path to a trusted anchor (signatures, CA constraints, algorithms)
   CheckResult validity;  // every certificate of the path valid at the verification time
-  std::vector<CertificateSummary> certificates;  // the path as built, signer first
+  CertificatePath certificates;  // the path as built, signer first
   std::vector<std::string> fetched_urls;
   std::int64_t window_begin = 0;  // the path is time-valid within [window_begin, window_end]
   std::int64_t window_end = -1;

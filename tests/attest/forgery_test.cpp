@@ -720,7 +720,7 @@ VerifyOptions options_for(const ForgeryCase& c, bool cache) {
 std::string describe(const VerificationReport& r) {
   std::string out = std::string(error_id(r.code)) + ": " + r.message;
   for (const auto& c : r.checks) {
-    out += "\n  " + c.id + " " + std::string(status_id(c.status)) + " " +
+    out += "\n  " + std::string(c.id) + " " + std::string(status_id(c.status)) + " " +
            std::string(error_id(c.code)) + " " + c.message;
   }
   return out;

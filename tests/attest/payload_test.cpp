@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
+#include "tests/support/payload_reference.h"
+
 namespace hciattest::attest {
 namespace {
 
@@ -36,7 +41,7 @@ TEST(Payload, KeepsEveryField) {
   ASSERT_EQ(r.code, ErrorCode::kOk) << r.message;
   EXPECT_EQ(r.payload.sku, "s");
   EXPECT_EQ(r.payload.expires_on - r.payload.created_on, 6 * 3600);
-  EXPECT_EQ(r.payload.raw["extra"]["a"], 1);
+  EXPECT_EQ(r.payload.json()["extra"]["a"], 1);
 }
 
 TEST(Payload, RejectsWhatIsNotAnAttestedPayload) {
@@ -54,6 +59,48 @@ TEST(Payload, RejectsWhatIsNotAnAttestedPayload) {
                           R"("expiresOn":"11/20/18 22:07:39 -0000"}})")
                 .code,
             ErrorCode::kTimestampUnparsable);
+}
+
+// The single-pass reader must find what a lookup in the parsed tree finds, for every shape a
+// hostile or odd payload can take: repeated members (the last counts), members of the wrong
+// type, a timeStamp that is replaced, nested look-alikes, escapes.
+TEST(Payload, ReadsWhatTheParsedTreeHolds) {
+  const std::string ts = R"("timeStamp":{"createdOn":"11/20/18 22:07:39 -0000","expiresOn":"11/21/18 04:07:39 -0000"})";
+  const std::string base = R"("vmId":"v",)" + ts;
+  const std::vector<std::string> cases = {
+      "{\"nonce\":\"1\"," + base + "}",
+      "{\"nonce\":\"1\",\"nonce\":\"2\"," + base + "}",           // last wins
+      "{\"nonce\":\"1\",\"nonce\":2," + base + "}",                  // last is not a string
+      "{\"nonce\":2,\"nonce\":\"1\"," + base + "}",
+      "{\"nonce\":{\"a\":\"b\"}," + base + "}",
+      "{\"nonce\":[\"1\"]," + base + "}",
+      "{\"nonce\":null," + base + "}",
+      "{\"nonce\":true," + base + "}",
+      "{\"nonce\":1.5," + base + "}",
+      "{\"nonce\":\"1\",\"vmId\":\"v\"," + ts + ",\"timeStamp\":\"late\"}",
+      "{\"nonce\":\"1\",\"vmId\":\"v\"," + ts + ",\"timeStamp\":{\"createdOn\":\"11/20/18 22:07:39 -0000\"}}",
+      "{\"nonce\":\"1\",\"vmId\":\"v\",\"timeStamp\":[]," + ts + "}",
+      "{\"nonce\":\"1\",\"vmId\":\"v\",\"timeStamp\":{\"createdOn\":{\"expiresOn\":\"x\"},"
+      "\"expiresOn\":\"11/21/18 04:07:39 -0000\"}}",
+      "{\"nonce\":\"1\",\"vmId\":\"v\",\"timeStamp\":{\"createdOn\":\"11/20/18 22:07:39 -0000\","
+      "\"expiresOn\":\"11/21/18 04:07:39 -0000\",\"createdOn\":\"11/22/18 22:07:39 -0000\"}}",
+      "{\"outer\":{\"nonce\":\"nested\",\"timeStamp\":{}},\"nonce\":\"1\"," + base + "}",
+      "{\"nonce\":\"1\"," + base + ",\"extra\":{\"timeStamp\":{\"createdOn\":5}}}",
+      "{\"nonce\":\"1\"," + base + ",\"list\":[{\"nonce\":\"x\"},\"vmId\",[\"sku\"]]}",
+      "{\"n\\u006fnce\":\"esc\\\"aped\"," + base + "}",                  // escaped key and value
+      "{\"nonce\":\"1\"," + base + ",\"sku\":\"a\",\"sku\":7,\"licenseType\":\"L\"}",
+      "{\"nonce\":\"1\"," + base + ",\"subscriptionId\":{},\"subscriptionId\":\"s\"}",
+      "{\"nonce\":\"1\"," + base + "} ",
+      "{\"nonce\":\"1\"," + base + "} x",
+      "{\"nonce\":\"1\"," + base,
+      "{}",
+      "\"nonce\"",
+      "null",
+      "",
+  };
+  for (const std::string& c : cases) {
+    EXPECT_EQ(testing::payload_difference(c, parse_payload(c)), "") << c;
+  }
 }
 
 }  // namespace

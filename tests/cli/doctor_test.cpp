@@ -42,7 +42,7 @@ attest::VerificationReport verified() {
   r.checks.push_back({"signature", "signature", attest::CheckStatus::kPass, attest::ErrorCode::kOk, "ok"});
   attest::CertificateSummary s;
   s.subject = "CN=metadata.azure.com";
-  r.signer = s;
+  r.signer = std::make_shared<const attest::CertificateSummary>(s);
   return r;
 }
 

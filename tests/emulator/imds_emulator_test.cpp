@@ -35,7 +35,7 @@ nlohmann::json payload_of(const EmulatorReply& reply) {
   attest::Verifier v(trust, o);
   auto report = v.verify(reply.body);
   EXPECT_TRUE(report.verified) << report.message;
-  return report.payload ? report.payload->raw : nlohmann::json();
+  return report.payload ? report.payload->json() : nlohmann::json();
 }
 
 TEST(ImdsEmulator, SignsADocumentThatEchoesTheNonce) {

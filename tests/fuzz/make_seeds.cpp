@@ -126,6 +126,12 @@ std::vector<std::pair<std::string, std::string>> seeds() {
   add("broken_json.json", R"({"encoding":"pkcs7","signature":)");
   add("bad_base64.json", R"({"encoding":"pkcs7","signature":"MIIB!gM="})");
   add("wrong_encoding.json", R"({"encoding":"cms","signature":"MIIBAgM="})");
+  // Bare payloads, for the payload reader's differential check: one as IMDS writes it, one that
+  // repeats members and gives them other types.
+  add("payload.json", content);
+  add("payload_repeated.json",
+      R"({"nonce":"1","nonce":2,"vmId":"v","timeStamp":{"createdOn":"06/01/26 12:00:00 -0000",)"
+      R"("expiresOn":"06/01/26 18:00:00 -0000"},"timeStamp":{"createdOn":[]},"sku":{}})");
   return out;
 }
 

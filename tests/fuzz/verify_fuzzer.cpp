@@ -3,7 +3,8 @@
 // Besides what AddressSanitizer and UBSan catch, it abort()s when:
 //   - a fast path disagrees with its reference: the one-shot base64 decoder with OpenSSL's
 //     streaming decoder, the parser-free envelope reading with nlohmann::json, the SignedData
-//     view with OpenSSL's full PKCS7 parser;
+//     view with OpenSSL's full PKCS7 parser, the single-pass payload reader with lookups in
+//     nlohmann's parsed tree (over the input and over every signed content that parses);
 //   - the signature verdict disagrees with OpenSSL's PKCS7_verify (PKCS7_NOVERIFY) where both
 //     give one (check_signature lists the legitimate differences);
 //   - a verifier warm from earlier inputs reports anything else than a fresh one without caches;
@@ -27,6 +28,7 @@
 #include "attest/envelope.h"
 #include "attest/verifier.h"
 #include "tests/fuzz/fuzz_pki.h"
+#include "tests/support/payload_reference.h"
 
 namespace hciattest {
 namespace {
@@ -88,6 +90,12 @@ void check_base64(std::string_view text) {
   if (fast_ok != reference_ok || (fast_ok && fast != reference)) {
     disagree("decode_base64 differs from OpenSSL's streaming decoder");
   }
+}
+
+void check_payload(std::string_view content) {
+  const std::string difference =
+      testing::payload_difference(content, attest::parse_payload(content));
+  if (!difference.empty()) disagree("parse_payload differs from the parsed tree", difference);
 }
 
 void check_envelope_body(std::string_view input) {
@@ -211,7 +219,7 @@ void check_cache(std::string_view input, const VerificationReport& warm) {
   const VerificationReport cold = fresh.verify(input);
   if (cold.verified != warm.verified || cold.code != warm.code || cold.message != warm.message ||
       cold.checks.size() != warm.checks.size() || cold.chain.size() != warm.chain.size() ||
-      cold.signer.has_value() != warm.signer.has_value()) {
+      (cold.signer != nullptr) != (warm.signer != nullptr)) {
     disagree("a warm verifier's report differs from a fresh one's",
              "warm: " + warm.message + " / fresh: " + cold.message);
   }
@@ -220,7 +228,7 @@ void check_cache(std::string_view input, const VerificationReport& warm) {
     const CheckResult& b = warm.checks[i];
     if (a.id != b.id || a.status != b.status || a.code != b.code || a.message != b.message) {
       disagree("a warm verifier's check differs from a fresh one's",
-               a.id + ": warm \"" + b.message + "\" / fresh \"" + a.message + "\"");
+               std::string(a.id) + ": warm \"" + b.message + "\" / fresh \"" + a.message + "\"");
     }
   }
 }
@@ -245,6 +253,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   check_base64(trim(input));
   check_envelope_body(input);
+  check_payload(input);
+  if (report.payload) check_payload(report.payload->text);
   check_signature(input, report);
   check_cache(input, report);
   return 0;
