@@ -1,6 +1,8 @@
 #include "attest/verifier.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <iterator>
 #include <unordered_map>
 
@@ -73,10 +75,18 @@ struct Verifier::Impl {
   // Keyed by the DER itself, viewed in the entry: hashing it (SHA-256) or copying it into a key
   // for each lookup cost more per document than the lookup (measured with scripts/bench-verify).
   std::unordered_map<std::string_view, std::shared_ptr<CertEntry>> cache;
+  // The entries the last documents used, checked (by size and bytes) before hashing the DER for
+  // the map: a batch's documents mostly come from one signer.
+  std::array<std::shared_ptr<CertEntry>, 4> recent;
+  std::size_t recent_next = 0;
   detail::SignerIdCache signer_ids;  // decoded SignerInfo issuer and serial numbers
   VerifierStats stats;
 
   std::shared_ptr<CertEntry> certificate(std::string_view der, bool& bad);
+  void remember(const std::shared_ptr<CertEntry>& entry) {
+    recent[recent_next] = entry;
+    recent_next = (recent_next + 1) % recent.size();
+  }
   const detail::ChainOutcome& chain_for(CertEntry& entry, const std::vector<X509*>& embedded);
   void check_payload(const std::string_view content, VerificationReport& report,
                      CheckResult& payload, CheckResult& nonce, CheckResult& timestamp) const;
@@ -85,9 +95,17 @@ struct Verifier::Impl {
 std::shared_ptr<CertEntry> Verifier::Impl::certificate(std::string_view der, bool& bad) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(der.data());
   if (options.cache) {
+    for (const auto& r : recent) {
+      if (r && r->der.size() == der.size() &&
+          std::memcmp(r->der.data(), der.data(), der.size()) == 0) {
+        ++stats.certificate_cache_hits;
+        return r;
+      }
+    }
     auto it = cache.find(der);
     if (it != cache.end()) {
       ++stats.certificate_cache_hits;
+      remember(it->second);
       return it->second;
     }
   }
@@ -107,9 +125,13 @@ std::shared_ptr<CertEntry> Verifier::Impl::certificate(std::string_view der, boo
   detail::drain_openssl_errors();
   entry->cert = std::move(cert);
   if (options.cache) {
-    if (cache.size() >= kMaxCacheEntries) cache.clear();
+    if (cache.size() >= kMaxCacheEntries) {
+      cache.clear();
+      recent = {};
+    }
     entry->der.assign(der);
     cache.emplace(entry->der, entry);
+    remember(entry);
   }
   return entry;
 }

@@ -19,6 +19,11 @@ std::string oid_text(const ASN1_OBJECT* obj) {
   return buf;
 }
 
+Outcome signed_data_damaged() {
+  return fail(ErrorCode::kPkcs7Malformed,
+              "the SignedData body does not decode: the document is damaged");
+}
+
 constexpr std::size_t kMaxSignerIds = 8;
 
 // The IssuerAndSerialNumber of `si` decoded as PKCS7_SIGNER_INFO_it decodes it inline; null when
@@ -50,8 +55,29 @@ IssuerAndSerialPtr decode_signer_id(const HCI_SIGNER_INFO* si, SignerIdCache* id
 
 }  // namespace
 
-Outcome parse_signed_data(const std::vector<unsigned char>& der, ParsedSignedData& out,
-                          SignerIdCache* ids) {
+namespace {
+
+using SignedContentInfoPtr = std::unique_ptr<HCI_SIGNED_CONTENT_INFO,
+                                             Deleter<HCI_SIGNED_CONTENT_INFO, HCI_SIGNED_CONTENT_INFO_free>>;
+
+// The usual document: a signedData ContentInfo decoded with its SignedData in one pass, nothing
+// after it. False (and nothing kept) for anything else.
+bool decode_in_one_pass(const std::vector<unsigned char>& der, ParsedSignedData& out) {
+  const unsigned char* p = der.data();
+  SignedContentInfoPtr ci(d2i_HCI_SIGNED_CONTENT_INFO(nullptr, &p, static_cast<long>(der.size())));
+  if (!ci || p != der.data() + der.size() || OBJ_obj2nid(ci->type) != NID_pkcs7_signed ||
+      ci->signed_data == nullptr) {
+    drain_openssl_errors();
+    return false;
+  }
+  out.signed_data.reset(ci->signed_data);
+  ci->signed_data = nullptr;
+  return true;
+}
+
+// The ContentInfo first and then its content, so that a document the one pass does not take
+// gets the reason: not DER, bytes after it, another content type, a damaged SignedData.
+Outcome decode_in_two_passes(const std::vector<unsigned char>& der, ParsedSignedData& out) {
   const unsigned char* p = der.data();
   const unsigned char* end = der.data() + der.size();
   ContentInfoPtr ci(d2i_HCI_CONTENT_INFO(nullptr, &p, static_cast<long>(der.size())));
@@ -77,18 +103,24 @@ Outcome parse_signed_data(const std::vector<unsigned char>& der, ParsedSignedDat
   const unsigned char* q = ASN1_STRING_get0_data(seq);
   const unsigned char* qend = q + ASN1_STRING_length(seq);
   out.signed_data.reset(d2i_HCI_SIGNED_DATA(nullptr, &q, ASN1_STRING_length(seq)));
+  if (!out.signed_data || q != qend) return signed_data_damaged();
+  return {};
+}
+
+}  // namespace
+
+Outcome parse_signed_data(const std::vector<unsigned char>& der, ParsedSignedData& out,
+                          SignerIdCache* ids) {
+  if (!decode_in_one_pass(der, out)) {
+    if (Outcome o = decode_in_two_passes(der, out); o.code != ErrorCode::kOk) return o;
+  }
   // Every SignerInfo's IssuerAndSerialNumber must decode too, as it would with PKCS7_it.
-  bool decoded = out.signed_data && q == qend;
   IssuerAndSerialPtr first_id;
-  for (int i = 0; decoded && i < sk_HCI_SIGNER_INFO_num(out.signed_data->signer_info); ++i) {
+  for (int i = 0; i < sk_HCI_SIGNER_INFO_num(out.signed_data->signer_info); ++i) {
     IssuerAndSerialPtr id =
         decode_signer_id(sk_HCI_SIGNER_INFO_value(out.signed_data->signer_info, i), ids);
-    decoded = id != nullptr;
+    if (id == nullptr) return signed_data_damaged();
     if (i == 0) first_id = std::move(id);
-  }
-  if (!decoded) {
-    return fail(ErrorCode::kPkcs7Malformed,
-                "the SignedData body does not decode: the document is damaged");
   }
   HCI_SIGNED_DATA* sd = out.signed_data.get();
   if (OBJ_obj2nid(sd->contents->type) != NID_pkcs7_data) {
@@ -152,19 +184,31 @@ Outcome check_digest(const EVP_MD* md, const X509_ALGOR* alg) {
 
 constexpr std::size_t kMaxKeptDigests = 4;
 
-// The kept verification state for `key` and `md`, made on first use; nullptr when the fast path
-// does not apply (not an RSA key, a digest the default provider does not fetch, a full cache):
-// the caller then takes EVP_DigestVerify, which reports what is wrong.
-KeyedDigest* keyed_digest(SignatureCache& cache, EVP_PKEY* key, const EVP_MD* md) {
-  const int nid = EVP_MD_get_type(md);
+std::string_view oid_bytes(const ASN1_OBJECT* obj) {
+  return {reinterpret_cast<const char*>(OBJ_get0_data(obj)), OBJ_length(obj)};
+}
+
+// The kept state for the digest algorithm `alg`, when an earlier document made it.
+KeyedDigest* kept_digest(SignatureCache& cache, const ASN1_OBJECT* alg) {
+  const std::string_view oid = oid_bytes(alg);
   for (KeyedDigest& k : cache.digests) {
-    if (k.md_nid == nid) return &k;
+    if (k.oid == oid) return &k;
   }
+  return nullptr;
+}
+
+// The kept verification state for `key` and `md` (named by `alg`, checked by check_digest),
+// made now; nullptr when the fast path does not apply (not an RSA key, a digest the default
+// provider does not fetch, a full cache): the caller then takes EVP_DigestVerify, which reports
+// what is wrong.
+KeyedDigest* keep_digest(SignatureCache& cache, EVP_PKEY* key, const EVP_MD* md,
+                         const ASN1_OBJECT* alg) {
+  const int nid = EVP_MD_get_type(md);
   // For RSA, EVP_DigestVerify is hash-then-EVP_PKEY_verify with the same PKCS#1 v1.5 padding and
   // DigestInfo check; other key types (RSA-PSS parameters, SM2's Z value, EdDSA) differ.
   if (cache.digests.size() >= kMaxKeptDigests || !EVP_PKEY_is_a(key, "RSA")) return nullptr;
   KeyedDigest k;
-  k.md_nid = nid;
+  k.oid.assign(oid_bytes(alg));
   k.md.reset(EVP_MD_fetch(nullptr, OBJ_nid2sn(nid), nullptr));
   k.hash.reset(EVP_MD_CTX_new());
   k.verify.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
@@ -200,17 +244,26 @@ int verify_kept(KeyedDigest& k, const ASN1_OCTET_STRING* signature, std::string_
 Outcome verify_without_attributes(const ParsedSignedData& parsed, X509* cert,
                                   SignatureCache& cache) {
   const HCI_SIGNER_INFO* si = parsed.signer;
-  const EVP_MD* md = EVP_get_digestbyobj(si->digest_alg->algorithm);
-  if (Outcome o = check_digest(md, si->digest_alg); o.code != ErrorCode::kOk) return o;
-  EVP_PKEY* key = X509_get0_pubkey(cert);
-  if (key == nullptr) {
-    return fail(ErrorCode::kPkcs7BadCertificate, "the signer certificate's public key does not decode");
+  // A digest algorithm seen before for this key was looked up and checked then: the lookup by
+  // OID goes through OpenSSL's name maps and locks, a tenth of the RSA operation.
+  KeyedDigest* kept = kept_digest(cache, si->digest_alg->algorithm);
+  const EVP_MD* md = nullptr;
+  EVP_PKEY* key = nullptr;
+  if (kept == nullptr) {
+    md = EVP_get_digestbyobj(si->digest_alg->algorithm);
+    if (Outcome o = check_digest(md, si->digest_alg); o.code != ErrorCode::kOk) return o;
+    key = X509_get0_pubkey(cert);
+    if (key == nullptr) {
+      return fail(ErrorCode::kPkcs7BadCertificate,
+                  "the signer certificate's public key does not decode");
+    }
+    kept = keep_digest(cache, key, md, si->digest_alg->algorithm);
   }
   int rc = -1;
-  if (KeyedDigest* kept = keyed_digest(cache, key, md)) {
-    rc = verify_kept(*kept, si->enc_digest, parsed.content);
-  }
+  if (kept != nullptr) rc = verify_kept(*kept, si->enc_digest, parsed.content);
   if (rc == -1) {
+    if (md == nullptr) md = kept->md.get();
+    if (key == nullptr) key = X509_get0_pubkey(cert);
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) != 1) {
       return fail(ErrorCode::kSignatureUnsupportedAlgorithm,

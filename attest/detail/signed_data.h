@@ -37,7 +37,7 @@ struct SignerIdCache {
 // about a fifth of the RSA-2048 operation on OpenSSL 3.0 (scripts/bench-verify, the two raw
 // baselines). Used for RSA keys only.
 struct KeyedDigest {
-  int md_nid = 0;
+  std::string oid;         // the SignerInfo's digest algorithm OID (DER contents) it is kept for
   EvpMdPtr md;             // fetched once: a legacy EVP_MD would be re-fetched at every use
   EvpMdCtxPtr hash;        // reused for hashing the content
   EvpPkeyCtxPtr verify;    // EVP_PKEY_verify_init with the key, signature digest set

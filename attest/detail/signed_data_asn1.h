@@ -50,10 +50,19 @@ typedef struct {
   STACK_OF(HCI_SIGNER_INFO) * signer_info;
 } HCI_SIGNED_DATA;
 
+/* ContentInfo with its content read as a SignedData in the same pass: what an attested document
+ * is. The parser tries it first; anything it does not take goes through HCI_CONTENT_INFO and
+ * then HCI_SIGNED_DATA, which say what is wrong. */
+typedef struct {
+  ASN1_OBJECT* type;
+  HCI_SIGNED_DATA* signed_data;
+} HCI_SIGNED_CONTENT_INFO;
+
 DECLARE_ASN1_FUNCTIONS(HCI_CONTENT_INFO)
 DECLARE_ASN1_FUNCTIONS(HCI_ENCAP_CONTENT)
 DECLARE_ASN1_FUNCTIONS(HCI_SIGNER_INFO)
 DECLARE_ASN1_FUNCTIONS(HCI_SIGNED_DATA)
+DECLARE_ASN1_FUNCTIONS(HCI_SIGNED_CONTENT_INFO)
 
 #ifdef __cplusplus
 }
