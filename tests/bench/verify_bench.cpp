@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "attest/detail/signed_data.h"
 #include "attest/envelope.h"
 #include "attest/payload.h"
@@ -183,6 +185,53 @@ void BM_PhaseSignature(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
 }
 
+// The floors under two phases: what OpenSSL's template decoder alone costs for the SignedData
+// (decode and free, nothing checked), and what nlohmann's parser alone costs to read the
+// payload (json::accept: no tree, no callbacks). No verifier built on these libraries can
+// spend less on those phases.
+void BM_FloorSignedDataTemplate(benchmark::State& state) {
+  const Fixture& f = fixture();
+  const auto ders = batch_der(f);
+  std::int64_t n = 0;
+  for (auto _ : state) {
+    for (const auto& der : ders) {
+      const unsigned char* p = der.data();
+      HCI_SIGNED_CONTENT_INFO* ci =
+          d2i_HCI_SIGNED_CONTENT_INFO(nullptr, &p, static_cast<long>(der.size()));
+      if (ci == nullptr) {
+        state.SkipWithError("a benchmark document does not decode");
+        return;
+      }
+      HCI_SIGNED_CONTENT_INFO_free(ci);
+    }
+    n += kBatchSize;
+  }
+  state.counters["docs_per_s"] =
+      benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
+}
+
+void BM_FloorPayloadAccept(benchmark::State& state) {
+  const Fixture& f = fixture();
+  std::vector<std::string> contents;
+  for (const auto& der : batch_der(f)) {
+    attest::detail::ParsedSignedData parsed;
+    attest::detail::parse_signed_data(der, parsed);
+    contents.emplace_back(parsed.content);
+  }
+  std::int64_t n = 0;
+  for (auto _ : state) {
+    for (const auto& c : contents) {
+      if (!nlohmann::json::accept(c)) {
+        state.SkipWithError("a benchmark payload is not JSON");
+        return;
+      }
+    }
+    n += kBatchSize;
+  }
+  state.counters["docs_per_s"] =
+      benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
+}
+
 // The floor: one RSA-2048 PKCS#1 v1.5 SHA-256 verification of an IMDS-sized payload through
 // EVP_DigestVerify, with a fresh context per signature as a straightforward caller would do.
 void BM_RawRsa2048DigestVerify(benchmark::State& state) {
@@ -240,6 +289,8 @@ BENCHMARK(hciattest::BM_PhaseEnvelope)->Unit(benchmark::kMillisecond);
 BENCHMARK(hciattest::BM_PhaseStructure)->Unit(benchmark::kMillisecond);
 BENCHMARK(hciattest::BM_PhasePayload)->Unit(benchmark::kMillisecond);
 BENCHMARK(hciattest::BM_PhaseSignature)->Unit(benchmark::kMillisecond);
+BENCHMARK(hciattest::BM_FloorSignedDataTemplate)->Unit(benchmark::kMillisecond);
+BENCHMARK(hciattest::BM_FloorPayloadAccept)->Unit(benchmark::kMillisecond);
 BENCHMARK(hciattest::BM_RawRsa2048DigestVerify)->Unit(benchmark::kMicrosecond);
 BENCHMARK(hciattest::BM_RawRsa2048PkeyVerify)->Unit(benchmark::kMicrosecond);
 
