@@ -96,18 +96,19 @@ void verify_batch(benchmark::State& state, bool cache) {
 void BM_VerifyBatchCacheOn(benchmark::State& state) { verify_batch(state, true); }
 void BM_VerifyBatchCacheOff(benchmark::State& state) { verify_batch(state, false); }
 
-// Where a cached document's time goes, phase by phase, over the same batch: the response
-// envelope (JSON scan and base64), the SignedData structure, the payload JSON, and the
-// signature with the kept verification state. scripts/bench-verify prints them per document.
-void BM_PhaseEnvelope(benchmark::State& state) {
-  const Fixture& f = fixture();
+// Runs `one` over every item per iteration and reports items (documents) per second; `one`
+// returns the error to stop with, or nullptr.
+template <typename Items, typename One>
+void per_document(benchmark::State& state, const Items& items, One one) {
   std::int64_t n = 0;
   for (auto _ : state) {
-    for (const auto& doc : f.documents) {
-      attest::EnvelopeResult e = attest::decode_envelope(doc);
-      benchmark::DoNotOptimize(e.der.data());
+    for (const auto& item : items) {
+      if (const char* error = one(item)) {
+        state.SkipWithError(error);
+        return;
+      }
     }
-    n += kBatchSize;
+    n += static_cast<std::int64_t>(items.size());
   }
   state.counters["docs_per_s"] =
       benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
@@ -119,70 +120,61 @@ std::vector<std::vector<unsigned char>> batch_der(const Fixture& f) {
   return ders;
 }
 
-void BM_PhaseStructure(benchmark::State& state) {
-  const Fixture& f = fixture();
-  const auto ders = batch_der(f);
-  attest::detail::SignerIdCache ids;
-  std::int64_t n = 0;
-  for (auto _ : state) {
-    for (const auto& der : ders) {
-      attest::detail::ParsedSignedData parsed;
-      if (attest::detail::parse_signed_data(der, parsed, &ids).code != attest::ErrorCode::kOk) {
-        state.SkipWithError("a benchmark document does not parse");
-        return;
-      }
-      benchmark::DoNotOptimize(parsed.content.data());
-    }
-    n += kBatchSize;
-  }
-  state.counters["docs_per_s"] =
-      benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
-}
-
-void BM_PhasePayload(benchmark::State& state) {
-  const Fixture& f = fixture();
+std::vector<std::string> batch_contents(const Fixture& f) {
   std::vector<std::string> contents;
   for (const auto& der : batch_der(f)) {
     attest::detail::ParsedSignedData parsed;
     attest::detail::parse_signed_data(der, parsed);
     contents.emplace_back(parsed.content);
   }
-  std::int64_t n = 0;
-  for (auto _ : state) {
-    for (const auto& content : contents) {
-      attest::PayloadResult p = attest::parse_payload(content);
-      if (p.code != attest::ErrorCode::kOk) {
-        state.SkipWithError("a benchmark payload does not parse");
-        return;
-      }
-      benchmark::DoNotOptimize(p.payload.nonce.data());
-    }
-    n += kBatchSize;
-  }
-  state.counters["docs_per_s"] =
-      benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
+  return contents;
+}
+
+// Where a cached document's time goes, phase by phase, over the same batch: the response
+// envelope (JSON scan and base64), the SignedData structure, the payload JSON, and the
+// signature with the kept verification state. scripts/bench-verify prints them per document.
+void BM_PhaseEnvelope(benchmark::State& state) {
+  per_document(state, fixture().documents, [](const std::string& doc) -> const char* {
+    attest::EnvelopeResult e = attest::decode_envelope(doc);
+    return e.code == attest::ErrorCode::kOk ? nullptr : "a benchmark envelope does not decode";
+  });
+}
+
+void BM_PhaseStructure(benchmark::State& state) {
+  attest::detail::SignerIdCache ids;
+  per_document(state, batch_der(fixture()), [&ids](const auto& der) -> const char* {
+    attest::detail::ParsedSignedData parsed;
+    return attest::detail::parse_signed_data(der, parsed, &ids).code == attest::ErrorCode::kOk
+               ? nullptr
+               : "a benchmark document does not parse";
+  });
+}
+
+void BM_PhasePayload(benchmark::State& state) {
+  per_document(state, batch_contents(fixture()), [](const std::string& content) -> const char* {
+    return attest::parse_payload(content).code == attest::ErrorCode::kOk
+               ? nullptr
+               : "a benchmark payload does not parse";
+  });
 }
 
 void BM_PhaseSignature(benchmark::State& state) {
   const Fixture& f = fixture();
   const auto ders = batch_der(f);
   std::vector<attest::detail::ParsedSignedData> parsed(ders.size());
-  for (size_t i = 0; i < ders.size(); ++i) attest::detail::parse_signed_data(ders[i], parsed[i]);
+  std::vector<std::size_t> documents;
+  for (std::size_t i = 0; i < ders.size(); ++i) {
+    attest::detail::parse_signed_data(ders[i], parsed[i]);
+    documents.push_back(i);
+  }
   attest::detail::SignatureCache cache;
   X509* leaf = f.pki.leaf.x509.get();
-  std::int64_t n = 0;
-  for (auto _ : state) {
-    for (size_t i = 0; i < ders.size(); ++i) {
-      if (attest::detail::verify_signature(parsed[i], ders[i], leaf, cache).code !=
-          attest::ErrorCode::kOk) {
-        state.SkipWithError("a benchmark signature does not verify");
-        return;
-      }
-    }
-    n += kBatchSize;
-  }
-  state.counters["docs_per_s"] =
-      benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
+  per_document(state, documents, [&](std::size_t i) -> const char* {
+    return attest::detail::verify_signature(parsed[i], ders[i], leaf, cache).code ==
+                   attest::ErrorCode::kOk
+               ? nullptr
+               : "a benchmark signature does not verify";
+  });
 }
 
 // The floors under two phases: what OpenSSL's template decoder alone costs for the SignedData
@@ -190,46 +182,20 @@ void BM_PhaseSignature(benchmark::State& state) {
 // payload (json::accept: no tree, no callbacks). No verifier built on these libraries can
 // spend less on those phases.
 void BM_FloorSignedDataTemplate(benchmark::State& state) {
-  const Fixture& f = fixture();
-  const auto ders = batch_der(f);
-  std::int64_t n = 0;
-  for (auto _ : state) {
-    for (const auto& der : ders) {
-      const unsigned char* p = der.data();
-      HCI_SIGNED_CONTENT_INFO* ci =
-          d2i_HCI_SIGNED_CONTENT_INFO(nullptr, &p, static_cast<long>(der.size()));
-      if (ci == nullptr) {
-        state.SkipWithError("a benchmark document does not decode");
-        return;
-      }
-      HCI_SIGNED_CONTENT_INFO_free(ci);
-    }
-    n += kBatchSize;
-  }
-  state.counters["docs_per_s"] =
-      benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
+  per_document(state, batch_der(fixture()), [](const auto& der) -> const char* {
+    const unsigned char* p = der.data();
+    HCI_SIGNED_CONTENT_INFO* ci =
+        d2i_HCI_SIGNED_CONTENT_INFO(nullptr, &p, static_cast<long>(der.size()));
+    if (ci == nullptr) return "a benchmark document does not decode";
+    HCI_SIGNED_CONTENT_INFO_free(ci);
+    return nullptr;
+  });
 }
 
 void BM_FloorPayloadAccept(benchmark::State& state) {
-  const Fixture& f = fixture();
-  std::vector<std::string> contents;
-  for (const auto& der : batch_der(f)) {
-    attest::detail::ParsedSignedData parsed;
-    attest::detail::parse_signed_data(der, parsed);
-    contents.emplace_back(parsed.content);
-  }
-  std::int64_t n = 0;
-  for (auto _ : state) {
-    for (const auto& c : contents) {
-      if (!nlohmann::json::accept(c)) {
-        state.SkipWithError("a benchmark payload is not JSON");
-        return;
-      }
-    }
-    n += kBatchSize;
-  }
-  state.counters["docs_per_s"] =
-      benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
+  per_document(state, batch_contents(fixture()), [](const std::string& content) -> const char* {
+    return nlohmann::json::accept(content) ? nullptr : "a benchmark payload is not JSON";
+  });
 }
 
 // The floor: one RSA-2048 PKCS#1 v1.5 SHA-256 verification of an IMDS-sized payload through
