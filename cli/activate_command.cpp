@@ -128,8 +128,8 @@ activation::PlanOptions plan_options(const ActivateCommandOptions& o) {
   return p;
 }
 
-ActivationFacts collect_activation_facts(hostcheck::Platform platform, const std::string& cloud,
-                                         hostcheck::NetworkInspector& net) {
+ActivationFacts collect_machine_activation_facts(hostcheck::Platform platform,
+                                                 const std::string& cloud) {
   ActivationFacts f;
   f.platform = platform;
   f.cloud = cloud.empty() ? "public" : cloud;
@@ -139,6 +139,12 @@ ActivationFacts collect_activation_facts(hostcheck::Platform platform, const std
   f.task = activation::make_task_scheduler()->read(activation::kImdsTaskFolder,
                                                    activation::kImdsTaskName);
   f.elevated = activation::running_elevated();
+  return f;
+}
+
+ActivationFacts collect_activation_facts(hostcheck::Platform platform, const std::string& cloud,
+                                         hostcheck::NetworkInspector& net) {
+  ActivationFacts f = collect_machine_activation_facts(platform, cloud);
   if (platform == hostcheck::Platform::kAws) {
     auto table = net.ipv4_routes();
     if (table.ok()) f.default_route = hostcheck::default_route(*table.value);

@@ -34,8 +34,12 @@ CLI::App* add_activate_command(CLI::App& app, ActivateCommandOptions& options);
 // The plan options the command line gives. Throws UsageError on a bad --kms-host or --method.
 activation::PlanOptions plan_options(const ActivateCommandOptions& options);
 
-// Licensing, edition, task and elevation from this machine; on AWS also the default route and
-// the routes to 169.254.169.250/.251. On Linux the licensing state says "not applicable".
+// Licensing, edition, task and elevation from this machine. On Linux the licensing state says
+// "not applicable".
+activation::ActivationFacts collect_machine_activation_facts(hostcheck::Platform platform,
+                                                             const std::string& cloud);
+
+// The above and, on AWS, the default route and the routes to 169.254.169.250/.251.
 activation::ActivationFacts collect_activation_facts(hostcheck::Platform platform,
                                                      const std::string& cloud,
                                                      hostcheck::NetworkInspector& net);

@@ -152,7 +152,13 @@ DoctorFacts collect_doctor_facts(const DoctorCommandOptions& o, CommandIo& io,
   }
   f.platform = hostcheck::detect_platform(f.smbios, f.imds.ok ? f.imds.endpoint : "");
   collect_kms(o, net, f);
-  f.activation = collect_activation_facts(f.platform.platform, o.cloud, net);
+  // The AWS routes the KMS checks looked up are the ones the activation plan works from.
+  f.activation = collect_machine_activation_facts(f.platform.platform, o.cloud);
+  if (f.default_route && f.default_route->ok()) f.activation.default_route = *f.default_route->value;
+  for (const auto& r : f.aws_routes) {
+    f.activation.aws_routes.push_back(
+        {r.target, r.route.ok() ? std::optional<hostcheck::Route>(*r.route.value) : std::nullopt});
+  }
   f.spp_events = activation::read_spp_events(50);
   return f;
 }
