@@ -38,7 +38,8 @@ EnvelopeResult from_base64(std::string_view text, std::string form) {
 
 }  // namespace
 
-EnvelopeResult decode_envelope(std::string_view input, std::size_t max_bytes) {
+EnvelopeResult decode_envelope(std::string_view input, std::size_t max_bytes,
+                               std::string_view nonce_member) {
   if (input.size() > max_bytes) {
     return fail(ErrorCode::kEnvelopeTooLarge,
                 "the document is " + std::to_string(input.size()) + " bytes, over the " +
@@ -62,7 +63,7 @@ EnvelopeResult decode_envelope(std::string_view input, std::size_t max_bytes) {
   // The usual body needs no JSON parser, which cost more than the rest of the parsing
   // (scripts/bench-verify); anything unusual takes the parser.
   EnvelopeResult fast;
-  switch (detail::decode_envelope_body(text, fast.der)) {
+  switch (detail::decode_envelope_body(text, fast.der, nonce_member, fast.body_nonce)) {
     case detail::BodyScan::kDecoded:
       fast.form = "json";
       return fast;
@@ -91,7 +92,12 @@ EnvelopeResult decode_envelope(std::string_view input, std::size_t max_bytes) {
     return fail(ErrorCode::kEnvelopeMissingSignature,
                 "the response has no string \"signature\" member: the body was cut or altered");
   }
-  return from_base64(sig->get_ref<const std::string&>(), "json");
+  EnvelopeResult r = from_base64(sig->get_ref<const std::string&>(), "json");
+  if (!nonce_member.empty() && r.code == ErrorCode::kOk) {
+    auto nonce = body.find(std::string(nonce_member));
+    if (nonce != body.end() && nonce->is_string()) r.body_nonce = nonce->get<std::string>();
+  }
+  return r;
 }
 
 }  // namespace hciattest::attest

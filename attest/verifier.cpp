@@ -89,8 +89,9 @@ struct Verifier::Impl {
     recent_next = (recent_next + 1) % recent.size();
   }
   const detail::ChainOutcome& chain_for(CertEntry& entry, const std::vector<X509*>& embedded);
-  void check_payload(const std::string_view content, VerificationReport& report,
-                     CheckResult& payload, CheckResult& nonce, CheckResult& timestamp) const;
+  void check_payload(const std::string_view content, const std::optional<std::string>& expected,
+                     VerificationReport& report, CheckResult& payload, CheckResult& nonce,
+                     CheckResult& timestamp) const;
 };
 
 std::shared_ptr<CertEntry> Verifier::Impl::certificate(std::string_view der, bool& bad) {
@@ -165,9 +166,10 @@ const detail::ChainOutcome& Verifier::Impl::chain_for(CertEntry& entry,
   return entry.chain;
 }
 
-void Verifier::Impl::check_payload(std::string_view content, VerificationReport& report,
-                                   CheckResult& payload, CheckResult& nonce,
-                                   CheckResult& timestamp) const {
+void Verifier::Impl::check_payload(std::string_view content,
+                                   const std::optional<std::string>& expected,
+                                   VerificationReport& report, CheckResult& payload,
+                                   CheckResult& nonce, CheckResult& timestamp) const {
   PayloadResult pr = parse_payload(content);
   if (pr.code != ErrorCode::kOk && pr.code != ErrorCode::kTimestampUnparsable) {
     payload = {"payload", payload.title, CheckStatus::kFail, pr.code, pr.message};
@@ -176,14 +178,14 @@ void Verifier::Impl::check_payload(std::string_view content, VerificationReport&
   const Payload& p = report.payload.emplace(std::move(pr.payload));
   payload = {"payload", payload.title, CheckStatus::kPass, ErrorCode::kOk,
              concat({"vmId ", p.vm_id.empty() ? std::string_view("(empty)") : p.vm_id})};
-  if (!options.expected_nonce) {
+  if (!expected) {
     nonce = {"nonce", nonce.title, CheckStatus::kSkip, ErrorCode::kOk,
              "no --nonce given: the document's freshness is not proven (its nonce is \"" +
                  p.nonce + "\")"};
-  } else if (*options.expected_nonce != p.nonce) {
+  } else if (*expected != p.nonce) {
     nonce = {"nonce", nonce.title, CheckStatus::kFail, ErrorCode::kNonceMismatch,
              "the document carries nonce \"" + p.nonce + "\", not the \"" +
-                 *options.expected_nonce +
+                 *expected +
                  "\" that was sent. IMDS may answer from its cache with an earlier request's "
                  "document (MicrosoftDocs/azure-docs #43938): request again once; if it persists "
                  "the document is replayed"};
@@ -265,7 +267,8 @@ VerificationReport Verifier::verify(std::string_view document) {
     return std::move(report);
   };
 
-  EnvelopeResult env = decode_envelope(document, impl_->options.max_document_bytes);
+  EnvelopeResult env =
+      decode_envelope(document, impl_->options.max_document_bytes, impl_->options.nonce_member);
   report.input_form = env.form;
   if (env.code != ErrorCode::kOk) {
     envelope = {"envelope", envelope.title, CheckStatus::kFail, env.code, env.message};
@@ -335,7 +338,9 @@ VerificationReport Verifier::verify(std::string_view document) {
   }
   signer = signer_entry->signer_check;
 
-  impl_->check_payload(parsed.content, report, payload, nonce, timestamp);
+  impl_->check_payload(parsed.content,
+                       env.body_nonce ? env.body_nonce : impl_->options.expected_nonce, report,
+                       payload, nonce, timestamp);
   return finish();
 }
 

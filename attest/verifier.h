@@ -83,6 +83,9 @@ struct VerifyOptions {
   std::int64_t time = 0;                       // verification time, Unix seconds (UTC)
   std::vector<std::string> signer_domains;     // empty: every cloud's metadata host
   std::optional<std::string> expected_nonce;   // the nonce the caller sent
+  // A body member that carries the nonce sent for that document and overrides expected_nonce
+  // when present (the CLI's --batch uses "expected_nonce"); empty: none is read.
+  std::string nonce_member;
   std::int64_t timestamp_skew_seconds = 300;   // tolerance around createdOn/expiresOn
   std::size_t max_document_bytes = kDefaultMaxDocumentBytes;
   bool cache = true;                           // cache decoded signer certificates and chains

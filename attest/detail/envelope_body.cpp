@@ -55,6 +55,16 @@ class Scanner {
     pos_ = end + 1;
     return true;
   }
+  // `"name"`, exactly, after optional whitespace.
+  bool eat_key(std::string_view name) {
+    skip_ws();
+    if (pos_ + name.size() + 2 > text_.size() || text_[pos_] != '"' ||
+        text_.compare(pos_ + 1, name.size(), name) != 0 || text_[pos_ + 1 + name.size()] != '"') {
+      return false;
+    }
+    pos_ += name.size() + 2;
+    return true;
+  }
   bool at_end() {
     skip_ws();
     return pos_ == text_.size();
@@ -67,31 +77,60 @@ class Scanner {
 
 }  // namespace
 
-BodyScan decode_envelope_body(std::string_view text, std::vector<unsigned char>& der) {
+// A string value JSON reads as the same bytes, whatever the parser: printable ASCII, no escape.
+bool plain_ascii(std::string_view s) {
+  for (char c : s) {
+    if (c < 0x20 || c > 0x7e || c == '\\') return false;
+  }
+  return true;
+}
+
+BodyScan decode_envelope_body(std::string_view text, std::vector<unsigned char>& der,
+                              std::string_view nonce_member, std::optional<std::string>& nonce) {
+  nonce.reset();
   Scanner s(text);
   if (!s.eat("{")) return BodyScan::kUnusual;
   std::string_view signature;
   bool have_encoding = false;
   bool have_signature = false;
-  for (int member = 0; member < 2; ++member) {
-    if (member == 1 && !s.eat(",")) return BodyScan::kUnusual;
+  bool have_nonce = false;
+  // Each member at most once (a repeated one is left to the parser, where the last counts).
+  for (int member = 0; member < 3; ++member) {
+    if (member > 0 && !s.eat(",")) break;
     if (!have_encoding && s.eat("\"encoding\"")) {
       if (!s.eat(":") || !s.eat("\"pkcs7\"")) return BodyScan::kUnusual;
       have_encoding = true;
     } else if (!have_signature && s.eat("\"signature\"")) {
       if (!s.eat(":") || !s.raw_string(signature)) return BodyScan::kUnusual;
       have_signature = true;
+    } else if (!have_nonce && !nonce_member.empty() && s.eat_key(nonce_member)) {
+      std::string_view value;
+      if (!s.eat(":") || !s.raw_string(value) || !plain_ascii(value)) return BodyScan::kUnusual;
+      nonce.emplace(value);
+      have_nonce = true;
     } else {
       return BodyScan::kUnusual;
     }
   }
-  if (!s.eat("}") || !s.at_end()) return BodyScan::kUnusual;
+  if (!have_encoding || !have_signature || !s.eat("}") || !s.at_end()) {
+    nonce.reset();
+    return BodyScan::kUnusual;
+  }
   // Checking the characters and decoding them is one pass when the signature decodes (measured:
   // a separate pass over the ~3 KiB signature cost as much as decoding it). The one-shot decoder
   // takes base64 characters only, so no escape sequence or control character was skipped.
   if (decode_base64_unwrapped(signature, der)) return BodyScan::kDecoded;
-  if (!all_base64(signature)) return BodyScan::kUnusual;
-  return decode_base64(signature, der) ? BodyScan::kDecoded : BodyScan::kBadBase64;
+  if (all_base64(signature)) {
+    if (decode_base64(signature, der)) return BodyScan::kDecoded;
+    return BodyScan::kBadBase64;
+  }
+  nonce.reset();
+  return BodyScan::kUnusual;
+}
+
+BodyScan decode_envelope_body(std::string_view text, std::vector<unsigned char>& der) {
+  std::optional<std::string> unused;
+  return decode_envelope_body(text, der, {}, unused);
 }
 
 }  // namespace hciattest::attest::detail

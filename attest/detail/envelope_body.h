@@ -1,6 +1,8 @@
 // A parser-free reading of the IMDS response body in its usual form. Private to attest/.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -18,5 +20,12 @@ enum class BodyScan {
 // decode_base64 does. For every text not reported kUnusual, nlohmann::json reads the same two
 // members and decode_base64 gives the same verdict and bytes (the fuzzer checks that).
 BodyScan decode_envelope_body(std::string_view text, std::vector<unsigned char>& der);
+
+// The same, also accepting a third member named `nonce_member` (not empty, no '"' or '\\' in
+// it) whose value is a string of printable ASCII without escapes; its value goes to `nonce`,
+// which stays empty when the body has no such member. For every text not reported kUnusual,
+// nlohmann::json reads the same members and the same value.
+BodyScan decode_envelope_body(std::string_view text, std::vector<unsigned char>& der,
+                              std::string_view nonce_member, std::optional<std::string>& nonce);
 
 }  // namespace hciattest::attest::detail

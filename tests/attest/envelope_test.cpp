@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace hciattest::attest {
 namespace {
 
@@ -37,6 +43,46 @@ TEST(Envelope, ReadsEscapesAndExtraMembersThroughTheJsonParser) {
   auto r = decode_envelope(R"({"encoding":"pkcs7","extra":[1],"signature":"MIIB\/gM="})");
   EXPECT_EQ(r.code, ErrorCode::kOk) << r.message;
   EXPECT_EQ(r.der, (std::vector<unsigned char>{0x30, 0x82, 0x01, 0xfe, 0x03}));
+}
+
+// A batch line: the body plus the nonce the relying party sent, read wherever the member is, in
+// the scanner's forms and in the parser's (escapes, repetition, other types), with the same
+// answer as a lookup in nlohmann's tree.
+TEST(Envelope, ReadsTheNonceMemberOfABatchLine) {
+  const std::vector<std::pair<std::string, std::optional<std::string>>> cases = {
+      {R"({"expected_nonce":"n1","encoding":"pkcs7","signature":"MIIBAgM="})", "n1"},
+      {R"({"encoding":"pkcs7","expected_nonce":"n2","signature":"MIIBAgM="})", "n2"},
+      {R"({"encoding":"pkcs7","signature":"MIIBAgM=", "expected_nonce" : "n 3"})", "n 3"},
+      {R"({"encoding":"pkcs7","signature":"MIIBAgM="})", std::nullopt},
+      {R"({"encoding":"pkcs7","signature":"MIIBAgM=","expected_nonce":"a\/b"})", "a/b"},
+      {R"({"encoding":"pkcs7","signature":"MIIBAgM=","expected_nonce":"esc"})", "esc"},
+      {R"({"expected_nonce":"old","encoding":"pkcs7","signature":"MIIBAgM=","expected_nonce":"new"})",
+       "new"},
+      {R"({"encoding":"pkcs7","signature":"MIIBAgM=","expected_nonce":7})", std::nullopt},
+      {R"({"encoding":"pkcs7","signature":"MIIBAgM=","expected_nonce":"café"})", "caf\xc3\xa9"},
+      {R"({"encoding":"pkcs7","signature":"MIIB\/gM=","expected_nonce":"n9"})", "n9"},
+      {R"({"encoding":"pkcs7","signature":"MIIBAgM=","expected_nonce":"n10","other":1})", "n10"},
+  };
+  for (const auto& [body, want] : cases) {
+    auto r = decode_envelope(body, kDefaultMaxDocumentBytes, "expected_nonce");
+    EXPECT_EQ(r.code, ErrorCode::kOk) << body << ": " << r.message;
+    EXPECT_EQ(r.body_nonce, want) << body;
+    const auto tree = nlohmann::json::parse(body);
+    const auto it = tree.find("expected_nonce");
+    EXPECT_EQ(r.body_nonce.has_value(), it != tree.end() && it->is_string()) << body;
+    // Without a nonce member nothing is read, and the DER is the same.
+    auto plain = decode_envelope(body);
+    EXPECT_FALSE(plain.body_nonce.has_value()) << body;
+    EXPECT_EQ(plain.der, r.der) << body;
+  }
+}
+
+TEST(Envelope, ANonceMemberThatIsNotJsonFailsLikeTheRestOfTheBody) {
+  // A raw control character in the nonce: the scanner leaves it to the parser, which refuses it.
+  auto r = decode_envelope("{\"encoding\":\"pkcs7\",\"signature\":\"MIIBAgM=\",\"expected_nonce\":\"a\tb\"}",
+                           kDefaultMaxDocumentBytes, "expected_nonce");
+  EXPECT_EQ(r.code, ErrorCode::kEnvelopeNotJson) << r.message;
+  EXPECT_FALSE(r.body_nonce.has_value());
 }
 
 TEST(Envelope, RejectsARawLineBreakInsideTheJsonSignatureString) {

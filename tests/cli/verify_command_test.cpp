@@ -113,6 +113,29 @@ TEST_F(VerifyCommand, BatchLineMayCarryItsExpectedNonce) {
   EXPECT_NE(r.out.find("nonce_mismatch"), std::string::npos) << r.out;
 }
 
+TEST_F(VerifyCommand, ALinesExpectedNonceWinsOverNonceWherePresent) {
+  // Wherever the member is (a tool may append it, nlohmann sorts it in the middle), it is this
+  // line's nonce; a line without it is checked against --nonce.
+  std::string appended = doc("7");
+  appended.insert(appended.size() - 1, R"(,"expected_nonce":"7")");
+  auto sorted = nlohmann::json::parse(doc("8"));
+  sorted["expected_nonce"] = "8";
+  std::string lines = appended + "\n" + sorted.dump() + "\n" + doc("9") + "\n" + doc("10") + "\n";
+  Result r = run({"verify", "--batch", "-", "--ca-file", root(), "--at", at(), "--nonce", "9",
+                  "-o", "json"},
+                 lines);
+  std::istringstream out(r.out);
+  std::string line;
+  std::vector<nlohmann::json> results;
+  while (std::getline(out, line)) results.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(results.size(), 4u) << r.out;
+  EXPECT_EQ(results[0]["verified"], true) << results[0];
+  EXPECT_EQ(results[1]["verified"], true) << results[1];
+  EXPECT_EQ(results[2]["verified"], true) << results[2];
+  EXPECT_EQ(results[3]["code"], "nonce_mismatch") << results[3];
+  EXPECT_EQ(r.code, kExitFailed);
+}
+
 TEST_F(VerifyCommand, UsageErrorsExitTwoAndNameTheProblem) {
   Result missing = run({"verify", "/nonexistent/doc.json"});
   EXPECT_EQ(missing.code, kExitUsage);

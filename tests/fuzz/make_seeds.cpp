@@ -126,6 +126,10 @@ std::vector<std::pair<std::string, std::string>> seeds() {
   add("broken_json.json", R"({"encoding":"pkcs7","signature":)");
   add("bad_base64.json", R"({"encoding":"pkcs7","signature":"MIIB!gM="})");
   add("wrong_encoding.json", R"({"encoding":"cms","signature":"MIIBAgM="})");
+  // A relying party's batch line: the body with the nonce it sent.
+  std::string line = testing::envelope(imds);
+  line.insert(1, std::string("\"expected_nonce\":\"") + fuzzing::kNonce + "\",");
+  add("batch_line.json", line);
   // Bare payloads, for the payload reader's differential check: one as IMDS writes it, one that
   // repeats members and gives them other types.
   add("payload.json", content);

@@ -2,9 +2,10 @@
 // to a fixed test root, signer policy, payload) through attest::Verifier with its caches on.
 // Besides what AddressSanitizer and UBSan catch, it abort()s when:
 //   - a fast path disagrees with its reference: the one-shot base64 decoder with OpenSSL's
-//     streaming decoder, the parser-free envelope reading with nlohmann::json, the SignedData
-//     view with OpenSSL's full PKCS7 parser, the single-pass payload reader with lookups in
-//     nlohmann's parsed tree (over the input and over every signed content that parses);
+//     streaming decoder, the parser-free envelope reading with nlohmann::json (a batch line's
+//     "expected_nonce" too), the SignedData view with OpenSSL's full PKCS7 parser, the
+//     single-pass payload reader with lookups in nlohmann's parsed tree (over the input and
+//     over every signed content that parses);
 //   - the signature verdict disagrees with OpenSSL's PKCS7_verify (PKCS7_NOVERIFY) where both
 //     give one (check_signature lists the legitimate differences);
 //   - a verifier warm from earlier inputs reports anything else than a fresh one without caches;
@@ -17,6 +18,7 @@
 #include <cstdlib>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -43,10 +45,14 @@ using attest::VerificationReport;
   std::abort();
 }
 
+// The member a batch line carries its nonce in (the CLI's --batch): the verifiers read it too.
+constexpr const char* kNonceMember = "expected_nonce";
+
 attest::VerifyOptions options(bool cache) {
   attest::VerifyOptions o;
   o.time = testing::kTestNow;
   o.expected_nonce = fuzzing::kNonce;
+  o.nonce_member = kNonceMember;
   o.cache = cache;
   return o;
 }
@@ -102,11 +108,17 @@ void check_envelope_body(std::string_view input) {
   const std::string_view text = trim(input);
   if (text.empty() || text.front() != '{') return;
   std::vector<unsigned char> der;
-  const attest::detail::BodyScan scan = attest::detail::decode_envelope_body(text, der);
+  std::optional<std::string> nonce;
+  const attest::detail::BodyScan scan =
+      attest::detail::decode_envelope_body(text, der, kNonceMember, nonce);
   if (scan == attest::detail::BodyScan::kUnusual) return;
   const nlohmann::json body = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object() || body.size() != 2) {
+  if (body.is_discarded() || !body.is_object() || body.size() != (nonce ? 3u : 2u)) {
     disagree("the parser-free envelope reading took a body nlohmann::json does not read so");
+  }
+  const auto member = body.find(kNonceMember);
+  if (nonce && (member == body.end() || !member->is_string() || *member != *nonce)) {
+    disagree("the parser-free envelope reading read another batch nonce than nlohmann::json");
   }
   const auto enc = body.find("encoding");
   const auto sig = body.find("signature");
