@@ -75,20 +75,22 @@ class Scanner {
   std::size_t pos_ = 0;
 };
 
-}  // namespace
-
 // A string value JSON reads as the same bytes, whatever the parser: printable ASCII, no escape.
 bool plain_ascii(std::string_view s) {
-  for (char c : s) {
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
     if (c < 0x20 || c > 0x7e || c == '\\') return false;
   }
   return true;
 }
 
+}  // namespace
+
 BodyScan decode_envelope_body(std::string_view text, std::vector<unsigned char>& der,
                               std::string_view nonce_member, std::optional<std::string>& nonce) {
   nonce.reset();
   Scanner s(text);
+  std::string_view nonce_value;
   if (!s.eat("{")) return BodyScan::kUnusual;
   std::string_view signature;
   bool have_encoding = false;
@@ -106,16 +108,14 @@ BodyScan decode_envelope_body(std::string_view text, std::vector<unsigned char>&
     } else if (!have_nonce && !nonce_member.empty() && s.eat_key(nonce_member)) {
       std::string_view value;
       if (!s.eat(":") || !s.raw_string(value) || !plain_ascii(value)) return BodyScan::kUnusual;
-      nonce.emplace(value);
+      nonce_value = value;
       have_nonce = true;
     } else {
       return BodyScan::kUnusual;
     }
   }
-  if (!have_encoding || !have_signature || !s.eat("}") || !s.at_end()) {
-    nonce.reset();
-    return BodyScan::kUnusual;
-  }
+  if (!have_encoding || !have_signature || !s.eat("}") || !s.at_end()) return BodyScan::kUnusual;
+  if (have_nonce) nonce.emplace(nonce_value);
   // Checking the characters and decoding them is one pass when the signature decodes (measured:
   // a separate pass over the ~3 KiB signature cost as much as decoding it). The one-shot decoder
   // takes base64 characters only, so no escape sequence or control character was skipped.
@@ -124,7 +124,7 @@ BodyScan decode_envelope_body(std::string_view text, std::vector<unsigned char>&
     if (decode_base64(signature, der)) return BodyScan::kDecoded;
     return BodyScan::kBadBase64;
   }
-  nonce.reset();
+  nonce.reset();  // the parser reads the body
   return BodyScan::kUnusual;
 }
 
