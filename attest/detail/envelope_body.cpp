@@ -128,9 +128,4 @@ BodyScan decode_envelope_body(std::string_view text, std::vector<unsigned char>&
   return BodyScan::kUnusual;
 }
 
-BodyScan decode_envelope_body(std::string_view text, std::vector<unsigned char>& der) {
-  std::optional<std::string> unused;
-  return decode_envelope_body(text, der, {}, unused);
-}
-
 }  // namespace hciattest::attest::detail

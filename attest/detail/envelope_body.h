@@ -15,16 +15,13 @@ enum class BodyScan {
 };
 
 // Recognises a `text` (trimmed, starting with '{') that is exactly a JSON object with the two
-// members "encoding": "pkcs7" and "signature": "<base64 alphabet and '='>", in either order, with
+// members "encoding": "pkcs7" and "signature": "<base64 alphabet and '='>", in any order, with
 // JSON whitespace between tokens and no escape sequences, and decodes the signature as
-// decode_base64 does. For every text not reported kUnusual, nlohmann::json reads the same two
-// members and decode_base64 gives the same verdict and bytes (the fuzzer checks that).
-BodyScan decode_envelope_body(std::string_view text, std::vector<unsigned char>& der);
-
-// The same, also accepting a third member named `nonce_member` (not empty, no '"' or '\\' in
-// it) whose value is a string of printable ASCII without escapes; its value goes to `nonce`,
-// which stays empty when the body has no such member. For every text not reported kUnusual,
-// nlohmann::json reads the same members and the same value.
+// decode_base64 does. A non-empty `nonce_member` (no '"' or '\\' in it) allows a third member of
+// that name whose value is a string of printable ASCII without escapes; its value goes to
+// `nonce`, which stays empty otherwise. For every text not reported kUnusual, nlohmann::json reads
+// the same members and values and decode_base64 gives the same verdict and bytes (the fuzzer
+// checks that).
 BodyScan decode_envelope_body(std::string_view text, std::vector<unsigned char>& der,
                               std::string_view nonce_member, std::optional<std::string>& nonce);
 
