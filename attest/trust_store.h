@@ -56,10 +56,12 @@ class TrustStore {
   std::unique_ptr<detail::TrustStoreImpl> impl_;
 };
 
-// The bundled certificates as (file name, PEM text); generated from attest/anchors/ at build time.
+// The bundled certificates as (file name, PEM text, SHA-256 of the DER as listed); generated from
+// attest/anchors/bundle.txt at build time.
 struct BundledCertificate {
   const char* name;
   const char* pem;
+  const char* sha256_hex;
 };
 const std::vector<BundledCertificate>& bundled_certificates();
 

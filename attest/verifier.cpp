@@ -68,6 +68,26 @@ std::string concat(std::initializer_list<std::string_view> parts) {
   return out;
 }
 
+// Certificates of the built path above the signer that expire within the warning window: the
+// 2026 rotation broke verifiers whose bundled intermediates ran out (FACTS.md, "Trust rotation").
+void add_expiry_warnings(VerificationReport& report, const VerifyOptions& options) {
+  if (options.expiry_warning_seconds <= 0) return;
+  for (std::size_t i = 1; i < report.chain.size(); ++i) {
+    const CertificateSummary& c = report.chain[i];
+    const std::int64_t left = c.not_after_unix - options.time;
+    if (c.not_after_unix == 0 || left < 0 || left > options.expiry_warning_seconds) continue;
+    const std::int64_t days = left / 86400;
+    ChainWarning w{"ca_expiring", c.subject, c.origin, c.not_after, left, {}};
+    w.message = concat({"\"", c.subject, "\" (", c.origin, ") in this document's chain expires on ",
+                        c.not_after, ", in ", std::to_string(days), days == 1 ? " day" : " days",
+                        ": documents will be refused from then on unless the signer's chain moves "
+                        "to another CA. Update hciattest (a newer release bundles the successor), "
+                        "or pass the successor with --intermediates-file; `hciattest anchors "
+                        "--expiring-within 60` lists what is affected"});
+    report.warnings.push_back(std::move(w));
+  }
+}
+
 }  // namespace
 
 struct Verifier::Impl {
@@ -330,6 +350,10 @@ VerificationReport Verifier::verify(std::string_view document) {
   validity = co.validity;
   report.chain = co.certificates;
   report.fetched_urls = co.fetched_urls;
+
+  if (chain.status == CheckStatus::kPass && validity.status == CheckStatus::kPass) {
+    add_expiry_warnings(report, impl_->options);
+  }
 
   if (signer_entry->signer_check.id.empty()) {
     signer_entry->signer_check =

@@ -40,6 +40,8 @@ struct CertificateSummary {
   std::string sha256_hex;
   std::string not_before;   // ISO 8601 UTC
   std::string not_after;
+  std::int64_t not_before_unix = 0;  // the same, Unix seconds (0 when the field did not parse)
+  std::int64_t not_after_unix = 0;
   std::vector<std::string> dns_names;
   std::vector<std::string> ca_issuers_urls;  // AIA "CA Issuers"
   std::string origin;       // "embedded", "bundled", "fetched", a --ca-file path, ...
@@ -91,6 +93,20 @@ struct VerifyOptions {
   bool cache = true;                           // cache decoded signer certificates and chains
   IssuerFetcher fetch_issuer;                  // empty: never touch the network
   int max_issuer_fetches = 3;
+  // A CA certificate of a passing chain that expires within this many seconds of `time` gives a
+  // warning (the verdict does not change); 0: no warnings. Leaves are not warned about: Azure
+  // renews its signers every few months (HCI's every 30 days) without anyone acting.
+  std::int64_t expiry_warning_seconds = 60 * 86400;
+};
+
+// A finding that does not change the verdict but needs an admin before it does.
+struct ChainWarning {
+  std::string_view id;        // stable: "ca_expiring"
+  std::string subject;        // the certificate concerned
+  std::string origin;         // where it came from ("bundled", a --ca-file path, ...)
+  std::string not_after;      // ISO 8601 UTC
+  std::int64_t seconds_left = 0;
+  std::string message;        // what is coming and what to do
 };
 
 struct VerificationReport {
@@ -103,6 +119,7 @@ struct VerificationReport {
   CertificatePath chain;             // signer first, up to the anchor as far as built
   std::optional<Payload> payload;         // present when the content parsed (even if untrusted)
   std::vector<std::string> fetched_urls;  // AIA addresses fetched for this verdict
+  std::vector<ChainWarning> warnings;     // only when the chain passed
 };
 
 inline constexpr const char* kCheckOrder[] = {"envelope",  "structure", "signature",

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/activate_command.h"
+#include "cli/anchors_command.h"
 #include "cli/doctor_command.h"
 #include "cli/exit_codes.h"
 #include "cli/imds_commands.h"
@@ -38,6 +39,8 @@ int run_main(int argc, char** argv, std::istream& in, std::ostream& out, std::os
   CLI::App* doctor_cmd = add_doctor_command(app, doctor);
   ActivateCommandOptions activate;
   CLI::App* activate_cmd = add_activate_command(app, activate);
+  AnchorsCommandOptions anchors;
+  CLI::App* anchors_cmd = add_anchors_command(app, anchors);
   KmsProbeCommandOptions kms_probe;
   CLI::App* kms_probe_cmd = add_kms_command(app, kms_probe);
   try {
@@ -67,6 +70,7 @@ int run_main(int argc, char** argv, std::istream& in, std::ostream& out, std::os
   if (doctor_cmd->parsed()) return run_doctor(doctor, io);
   if (kms_probe_cmd->parsed()) return run_kms_probe(kms_probe, io);
   if (activate_cmd->parsed()) return run_activate(activate, io);
+  if (anchors_cmd->parsed()) return run_anchors(anchors, io);
   err << "hciattest: no command given\n";
   return kExitUsage;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "activation/error_codes.h"
+#include "attest/anchors.h"
 
 namespace hciattest::cli {
 namespace {
@@ -364,6 +365,25 @@ DoctorCheck check_imds_task(const DoctorFacts& f, const activation::ActivationPl
   return c;
 }
 
+// The commands that put hciattest's own path for the signer (its bundled CAs) into the Windows
+// LocalMachine stores, where fclip.exe looks; empty when no bundled CA is on the path.
+std::string bundled_chain_install_commands(const DoctorFacts& f) {
+  if (!f.verification) return {};
+  const std::vector<attest::AnchorEntry> bundle = attest::bundled_anchors();
+  std::string out;
+  int step = 0;
+  for (std::size_t i = 1; i < f.verification->chain.size(); ++i) {
+    const auto& cert = f.verification->chain[i];
+    for (const auto& e : bundle) {
+      if (e.certificate.sha256_hex != cert.sha256_hex) continue;
+      out += (out.empty() ? "" : "; ") + std::string("(") + std::to_string(++step) + ") " +
+             "hciattest anchors --export " + e.name + " --out " + e.name + ".crt && certutil " +
+             "-addstore " + (e.root ? "Root " : "CA ") + e.name + ".crt";
+    }
+  }
+  return out;
+}
+
 DoctorCheck check_windows_chain(const DoctorFacts& f) {
   const char* id = "windows-chain";
   const char* title = "Windows' chain engine builds the signer's chain (what fclip.exe needs)";
@@ -390,17 +410,47 @@ DoctorCheck check_windows_chain(const DoctorFacts& f) {
               (ours_passed ? " although hciattest's own check passes: fclip.exe fails, and Azure "
                              "Edition shows the \"not activated\" watermark"
                            : "");
-  if (!w.missing_issuer.empty()) {
-    c.evidence.push_back("missing issuer: " + w.missing_issuer);
+  if (!w.missing_issuer.empty()) c.evidence.push_back("missing issuer: " + w.missing_issuer);
+  const std::string install = bundled_chain_install_commands(f);
+  if (!install.empty()) {
+    c.remedy = "install the chain hciattest built into the LocalMachine stores, elevated: " +
+               install + "; then start Windows' activation again (schtasks /run /tn "
+               "\"\\Microsoft\\Windows\\Clip\\LicenseImdsIntegration\", or run "
+               "%SystemRoot%\\System32\\fclip.exe) and sign out and in";
+  } else if (!w.missing_issuer.empty()) {
     c.remedy = "install the issuer " + w.missing_issuer + " into the LocalMachine Intermediate "
-               "Certification Authorities store (certutil -addstore CA <file.cer>; the "
+               "Certification Authorities store (certutil -addstore CA <file.crt>; the "
                "attested-document check's evidence names its AIA address), then run the "
                "LicenseImdsIntegration task and sign out and in";
   } else {
     c.remedy = "add the chain's root to the LocalMachine Trusted Root Certification Authorities "
-               "store (certutil -addstore Root <file.cer>) or let Windows Update refresh the "
+               "store (certutil -addstore Root <file.crt>) or let Windows Update refresh the "
                "roots, then run the LicenseImdsIntegration task and sign out and in";
   }
+  return c;
+}
+
+DoctorCheck check_chain_expiry(const DoctorFacts& f) {
+  const char* id = "chain-expiry";
+  const char* title = "no CA of the document's chain expires soon";
+  if (!f.verification || !f.verification->verified) {
+    return skip(id, title, "skipped: the attested document did not verify");
+  }
+  const attest::VerificationReport& r = *f.verification;
+  DoctorCheck c = make(id, title);
+  if (r.warnings.empty()) {
+    c.status = DoctorStatus::kPass;
+    c.summary = "every CA of the chain stays valid for more than the warning window";
+    return c;
+  }
+  c.status = DoctorStatus::kWarn;
+  for (const auto& w : r.warnings) {
+    c.evidence.push_back(w.subject + " [" + w.origin + "] expires " + w.not_after);
+  }
+  c.summary = r.warnings.front().message;
+  c.remedy = "update hciattest (a newer release bundles the successor CA), or pass the successor "
+             "with --intermediates-file; `hciattest anchors --expiring-within 60` lists the "
+             "bundled certificates concerned";
   return c;
 }
 
@@ -443,6 +493,7 @@ std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& f) {
   out.push_back(check_vmbus_path(f, out.back()));
   out.push_back(check_imds(f));
   out.push_back(check_document(f));
+  out.push_back(check_chain_expiry(f));
   out.push_back(check_windows_chain(f));
   const Platform p = f.platform.platform;
   if (p == Platform::kAws) {

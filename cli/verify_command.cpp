@@ -85,6 +85,7 @@ attest::VerifyOptions build_options(const VerifyCommandOptions& o, CommandIo& io
   v.timestamp_skew_seconds = o.skew_seconds;
   v.max_document_bytes = o.max_bytes;
   v.cache = !o.no_cache;
+  v.expiry_warning_seconds = o.warn_expiry_days * 86400;
   if (o.fetch_intermediates) {
     imds::AiaFetchPolicy policy;
     for (const auto& h : o.aia_allow_hosts) {
@@ -183,6 +184,11 @@ void add_verification_options(CLI::App* cmd, VerifyCommandOptions& o) {
   cmd->add_option("--aia-allow-host", o.aia_allow_hosts,
                   "Also allow AIA fetches from HOST or HOST:PORT (repeatable)")
       ->type_name("HOST");
+  cmd->add_option("--warn-expiry-days", o.warn_expiry_days,
+                  "Warn when a CA certificate of the chain expires within DAYS (0: never)")
+      ->capture_default_str()
+      ->type_name("DAYS")
+      ->check(CLI::Range(0, 3650));
   cmd->add_flag("--no-cache", o.no_cache, "Do not cache signer certificates (for comparison)");
 }
 

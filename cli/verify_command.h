@@ -37,6 +37,7 @@ struct VerifyCommandOptions {
   bool no_cache = false;
   bool fetch_intermediates = false;
   std::vector<std::string> aia_allow_hosts;
+  std::int64_t warn_expiry_days = 60;      // 0: no warning for a CA about to expire
 };
 
 struct CommandIo {

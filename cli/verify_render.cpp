@@ -27,6 +27,19 @@ const char* mark(CheckStatus s, bool color) {
 
 }  // namespace
 
+json warnings_json(const attest::VerificationReport& r) {
+  json list = json::array();
+  for (const auto& w : r.warnings) {
+    list.push_back({{"id", w.id},
+                    {"subject", w.subject},
+                    {"origin", w.origin},
+                    {"not_after", w.not_after},
+                    {"days_left", w.seconds_left / 86400},
+                    {"message", w.message}});
+  }
+  return list;
+}
+
 std::string iso8601(std::int64_t t) { return attest::format_iso8601(t); }
 
 json report_to_json(const attest::VerificationReport& r, std::int64_t time) {
@@ -50,7 +63,8 @@ json report_to_json(const attest::VerificationReport& r, std::int64_t time) {
               {"signer", r.signer ? cert_json(*r.signer) : json()},
               {"chain", chain},
               {"payload", r.payload ? r.payload->json() : json()},
-              {"fetched_urls", r.fetched_urls}};
+              {"fetched_urls", r.fetched_urls},
+              {"warnings", warnings_json(r)}};
   return out;
 }
 
@@ -67,6 +81,10 @@ std::string report_to_text(const attest::VerificationReport& r, std::int64_t tim
     char id[16];
     std::snprintf(id, sizeof(id), "%-10.*s", static_cast<int>(c.id.size()), c.id.data());
     out += std::string("  ") + mark(c.status, color) + "  " + id + " " + c.message + "\n";
+  }
+  for (const auto& w : r.warnings) {
+    out += std::string("  ") + (color ? "\x1b[33mWARN\x1b[0m" : "WARN") + "  " +
+           std::string(w.id) + " " + w.message + "\n";
   }
   if (r.signer) {
     out += "\nsigner\n  subject  " + r.signer->subject + "\n  issuer   " + r.signer->issuer +
@@ -118,6 +136,7 @@ json batch_line_json(std::size_t line, const attest::VerificationReport& r) {
     out["subscriptionId"] = r.payload->subscription_id;
   }
   if (r.signer) out["signer"] = r.signer->subject;
+  if (!r.warnings.empty()) out["warnings"] = warnings_json(r);
   return out;
 }
 

@@ -24,4 +24,7 @@ std::string batch_line_text(std::size_t line, const attest::VerificationReport& 
 
 std::string iso8601(std::int64_t t);
 
+// The report's warnings (a CA of the chain about to expire) as a JSON array; [] when none.
+nlohmann::json warnings_json(const attest::VerificationReport& report);
+
 }  // namespace hciattest::cli

@@ -93,6 +93,8 @@ CertificateSummary summarize(X509* cert, std::string origin) {
   if (validity_seconds(cert, nb, na)) {
     s.not_before = format_iso8601(nb);
     s.not_after = format_iso8601(na);
+    s.not_before_unix = nb;
+    s.not_after_unix = na;
   }
   s.dns_names = dns_names(cert);
   s.ca_issuers_urls = ca_issuers(cert);

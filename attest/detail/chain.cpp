@@ -102,9 +102,14 @@ std::string chain_failure_message(ErrorCode code, int err, X509* at, int depth) 
                               ? "the certificate names no AIA \"CA Issuers\" address; ask the "
                                 "issuer's operator for it"
                               : "download it from " + join_urls(s.ca_issuers_urls);
+      // A future intermediate (say "... OCSP 18") lands here until a release bundles it: the
+      // message names it, where to get it, and every way to supply it.
       return "the issuer \"" + issuer + "\" of \"" + subject +
-             "\" is in neither the bundled anchors nor --ca-file: " + where +
-             ", then pass it with --ca-file (or allow --fetch-intermediates)";
+             "\" is in neither the bundled anchors nor --ca-file/--intermediates-file: " + where +
+             ", then pass it with --intermediates-file FILE (it stays untrusted: the chain must "
+             "still reach a bundled root); or rerun with --fetch-intermediates to download it "
+             "from the allow-listed Microsoft/DigiCert hosts; or update hciattest, as a newer "
+             "release bundles the CAs Azure has added";
     }
     case ErrorCode::kChainUntrustedRoot:
       return "the chain ends at root \"" + subject +

@@ -2,10 +2,13 @@
 // against golden files (tests/data/golden; HCIATTEST_UPDATE_GOLDEN=1 rewrites them).
 #include <gtest/gtest.h>
 
+#include "attest/anchors.h"
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
+#include "attest/anchors.h"
 #include "cli/doctor_checks.h"
 #include "cli/doctor_report.h"
 #include "cli/exit_codes.h"
@@ -345,6 +348,58 @@ TEST(DoctorChecks, TheWindowsChainCheckCatchesWhatMakesTheWatermark) {
   f.windows_chain.reset();
   EXPECT_NE(find(evaluate_doctor(f), "windows-chain").summary.find("no attested document"),
             std::string::npos);
+}
+
+TEST(DoctorChecks, TheWindowsChainRemedyExportsAndInstallsTheBundledChain) {
+  DoctorFacts f = healthy_hci();
+  const auto bundle = attest::bundled_anchors();
+  auto bundled = [&bundle](const std::string& name) {
+    for (const auto& e : bundle) {
+      if (e.name == name) return e.certificate;
+    }
+    throw std::runtime_error("not bundled: " + name);
+  };
+  std::vector<attest::CertificateSummary> path(1);
+  path[0].subject = "CN=eastus.metadata.azure.com";
+  path.push_back(bundled("microsoft_tls_g2_rsa_ca_ocsp_06"));
+  path.push_back(bundled("microsoft_tls_rsa_root_g2"));
+  f.verification->chain = attest::CertificatePath(path);
+  activation::WindowsChainResult w;
+  w.available = true;
+  w.error_status = 0x10000;
+  w.missing_issuer = "CN=Microsoft TLS G2 RSA CA OCSP 06";
+  f.windows_chain = w;
+  const std::string remedy = find(evaluate_doctor(f), "windows-chain").remedy;
+  EXPECT_NE(remedy.find("hciattest anchors --export microsoft_tls_g2_rsa_ca_ocsp_06 --out "
+                        "microsoft_tls_g2_rsa_ca_ocsp_06.crt && certutil -addstore CA "
+                        "microsoft_tls_g2_rsa_ca_ocsp_06.crt"),
+            std::string::npos)
+      << remedy;
+  EXPECT_NE(remedy.find("certutil -addstore Root microsoft_tls_rsa_root_g2.crt"), std::string::npos)
+      << remedy;
+  EXPECT_LT(remedy.find("ocsp_06"), remedy.find("-addstore Root"));  // the CA first, the root next
+  EXPECT_NE(remedy.find("LicenseImdsIntegration"), std::string::npos);
+  EXPECT_NE(remedy.find("fclip.exe"), std::string::npos);
+}
+
+TEST(DoctorChecks, ACaAboutToExpireWarnsWithTheRemedy) {
+  DoctorFacts f = healthy_hci();
+  EXPECT_EQ(find(evaluate_doctor(f), "chain-expiry").status, DoctorStatus::kPass);
+  attest::ChainWarning w;
+  w.id = "ca_expiring";
+  w.subject = "CN=Microsoft TLS G2 RSA CA OCSP 02";
+  w.origin = "bundled";
+  w.not_after = "2029-06-03T20:03:00Z";
+  w.seconds_left = 40 * 86400;
+  w.message = "\"CN=Microsoft TLS G2 RSA CA OCSP 02\" (bundled) ... expires";
+  f.verification->warnings.push_back(w);
+  DoctorCheck c = find(evaluate_doctor(f), "chain-expiry");
+  EXPECT_EQ(c.status, DoctorStatus::kWarn);
+  EXPECT_NE(c.remedy.find("--intermediates-file"), std::string::npos);
+  EXPECT_NE(c.remedy.find("update hciattest"), std::string::npos);
+  EXPECT_NE(c.evidence.at(0).find("2029-06-03"), std::string::npos);
+  f.verification->verified = false;
+  EXPECT_EQ(find(evaluate_doctor(f), "chain-expiry").status, DoctorStatus::kSkip);
 }
 
 TEST(DoctorChecks, SppEventsShowWindowsOwnAttempts) {
