@@ -13,6 +13,7 @@
 #include "cli/exit_codes.h"
 #include "cli/verify_render.h"
 #include "cli/usage_error.h"
+#include "cli/utf8_path.h"
 #include "hostcheck/platform.h"
 #include "imds/client.h"
 
@@ -273,7 +274,7 @@ std::string compact_stamp(std::int64_t now) {
 
 int run_undo(const ActivateCommandOptions& o, CommandIo& io, const ActivationFacts& facts,
              activation::ActivationActions& actions) {
-  std::ifstream in(*o.undo, std::ios::binary);
+  std::ifstream in(utf8_path(*o.undo), std::ios::binary);
   if (!in) {
     io.err << "hciattest activate: --undo " << *o.undo << ": cannot read the file\n";
     return kExitUsage;

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "activation/kms_target.h"
+#include "cli/utf8_path.h"
 #include "hostcheck/network.h"
 
 namespace hciattest::cli {
@@ -192,32 +193,30 @@ std::optional<activation::Journal> journal_from_json(const json& j, std::string&
 std::string FileJournalSink::write(const activation::Journal& journal) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  const fs::path path(path_);
+  const fs::path path = utf8_path(path_);
   if (path.has_parent_path()) {
-    if (std::string why = activation::create_journal_directory(path.parent_path().string());
+    if (std::string why = activation::create_journal_directory(path_utf8(path.parent_path()));
         !why.empty()) {
       return why;
     }
   }
-  const fs::path tmp = path.string() + ".tmp";
+  const fs::path tmp = utf8_path(path_ + ".tmp");
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return "cannot write " + tmp.string();
+    if (!out) return "cannot write " + path_utf8(tmp);
     out << journal_to_json(journal).dump(2) << "\n";
     out.flush();
-    if (!out) return "cannot write " + tmp.string();
+    if (!out) return "cannot write " + path_utf8(tmp);
   }
   fs::rename(tmp, path, ec);
-  if (ec) return "cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message();
+  if (ec) return "cannot rename " + path_utf8(tmp) + " to " + path_ + ": " + ec.message();
   return {};
 }
 
 std::string default_journal_path(const std::string& stamp) {
   const char* program_data = std::getenv("ProgramData");
   if (program_data != nullptr && *program_data != '\0') {
-    return (std::filesystem::path(program_data) / "hciattest" /
-            ("activation-" + stamp + ".json"))
-        .string();
+    return path_utf8(utf8_path(program_data) / "hciattest" / ("activation-" + stamp + ".json"));
   }
   return "hciattest-activation-" + stamp + ".json";
 }

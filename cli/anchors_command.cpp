@@ -7,6 +7,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/usage_error.h"
+#include "cli/utf8_path.h"
 #include "cli/verify_render.h"
 
 namespace hciattest::cli {
@@ -17,7 +18,7 @@ using attest::CertificateRole;
 using nlohmann::json;
 
 std::string read_text(const std::string& path, const char* option) {
-  std::ifstream f(path, std::ios::binary);
+  std::ifstream f(utf8_path(path), std::ios::binary);
   if (!f) {
     throw UsageError{std::string("cannot open ") + option + " \"" + path +
                      "\": check the path and that you may read it"};
@@ -47,7 +48,7 @@ void write_export(const AnchorsCommandOptions& o, const std::vector<AnchorEntry>
                      "): give one of those names"};
   }
   const AnchorEntry& e = *found.front();
-  std::ofstream f(*o.out, std::ios::binary | std::ios::trunc);
+  std::ofstream f(utf8_path(*o.out), std::ios::binary | std::ios::trunc);
   if (o.der) {
     f.write(reinterpret_cast<const char*>(e.der.data()), static_cast<std::streamsize>(e.der.size()));
   } else {

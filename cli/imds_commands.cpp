@@ -15,6 +15,7 @@
 #include "attest/verifier.h"
 #include "cli/exit_codes.h"
 #include "cli/usage_error.h"
+#include "cli/utf8_path.h"
 #include "cli/verify_render.h"
 #include "emulator/server.h"
 #include "imds/client.h"
@@ -286,7 +287,7 @@ int run_emulate(const EmulateCommandOptions& o, CommandIo& io) {
       throw UsageError{e.what()};
     }
     {
-      std::ofstream root(o.root_out, std::ios::trunc);
+      std::ofstream root(utf8_path(o.root_out), std::ios::trunc);
       if (!root) throw UsageError{"cannot write --root-out \"" + o.root_out + "\""};
       root << pki->root_pem();
     }

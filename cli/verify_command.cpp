@@ -13,6 +13,7 @@
 #include "imds/aia_fetcher.h"
 #include "cli/time_arg.h"
 #include "cli/usage_error.h"
+#include "cli/utf8_path.h"
 #include "cli/verify_render.h"
 
 namespace hciattest::cli {
@@ -23,7 +24,7 @@ std::string read_all(std::istream& in) {
 }
 
 std::string read_file(const std::string& path, const char* what) {
-  std::ifstream f(path, std::ios::binary);
+  std::ifstream f(utf8_path(path), std::ios::binary);
   if (!f) {
     throw UsageError{std::string("cannot open ") + what + " \"" + path +
                      "\": check the path and that you may read it"};
@@ -126,7 +127,7 @@ int run_batch(attest::Verifier& verifier, const VerifyCommandOptions& o, Command
   std::ifstream file;
   std::istream* in = &io.in;
   if (*o.batch != "-") {
-    file.open(*o.batch, std::ios::binary);
+    file.open(utf8_path(*o.batch), std::ios::binary);
     if (!file) throw UsageError{"cannot open --batch file \"" + *o.batch + "\""};
     in = &file;
   }

@@ -9,8 +9,18 @@ set(CMAKE_C_COMPILER ${HCIATTEST_MINGW_TRIPLET}-gcc-posix)
 set(CMAKE_CXX_COMPILER ${HCIATTEST_MINGW_TRIPLET}-g++-posix)
 set(CMAKE_RC_COMPILER ${HCIATTEST_MINGW_TRIPLET}-windres)
 
-# Headers and libraries from the mingw sysroot only; programs (wine) from the build machine.
-set(CMAKE_FIND_ROOT_PATH /usr/${HCIATTEST_MINGW_TRIPLET})
+# Headers and libraries from the mingw sysroot and the Windows dependencies built by
+# scripts/deps-mingw (OpenSSL, cpprestsdk, nlohmann_json, CLI11: a ";"-list of prefixes, from
+# -DHCIATTEST_MINGW_DEPS=... or the environment variable of that name) only; never /usr/include,
+# whose glibc headers would leak into a Windows compile. Programs (wine) from the build machine.
+if(NOT DEFINED HCIATTEST_MINGW_DEPS AND DEFINED ENV{HCIATTEST_MINGW_DEPS})
+  set(HCIATTEST_MINGW_DEPS "$ENV{HCIATTEST_MINGW_DEPS}")
+endif()
+set(HCIATTEST_MINGW_DEPS "${HCIATTEST_MINGW_DEPS}" CACHE STRING
+    "Prefixes of the mingw-w64 dependencies (scripts/deps-mingw prints them)")
+set(CMAKE_FIND_ROOT_PATH /usr/${HCIATTEST_MINGW_TRIPLET} ${HCIATTEST_MINGW_DEPS})
+set(CMAKE_PREFIX_PATH ${HCIATTEST_MINGW_DEPS})
+set(OPENSSL_USE_STATIC_LIBS ON)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)

@@ -34,10 +34,10 @@ std::string aia_url_refusal(const std::string& url, const AiaFetchPolicy& policy
   } catch (const std::exception&) {
     return "not a valid URL";
   }
-  const std::string scheme = lower(uri.scheme());
+  const std::string scheme = lower(utility::conversions::to_utf8string(uri.scheme()));
   if (scheme != "http" && scheme != "https") return "scheme \"" + scheme + "\" is not http(s)";
   if (!uri.user_info().empty()) return "URLs with user info are refused";
-  const std::string host = lower(uri.host());
+  const std::string host = lower(utility::conversions::to_utf8string(uri.host()));
   if (host.empty()) return "no host";
   const int port = uri.port() > 0 ? uri.port() : (scheme == "https" ? 443 : 80);
   const bool default_port = port == (scheme == "https" ? 443 : 80);

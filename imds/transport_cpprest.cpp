@@ -2,33 +2,16 @@
 
 #include <algorithm>
 #include <cctype>
-#include <system_error>
+#include <cstdlib>
 
 #include "imds/detail/cpprest_body.h"
+#include "imds/detail/transport_error.h"
 #include "imds/transport.h"
 
 namespace hciattest::imds {
 namespace {
 
 using namespace web::http;
-
-TransportError classify(const std::error_code& ec) {
-  // cpprestsdk's what() text varies by platform and version: classify on the error code
-  // (FACTS.md: 110 timeout, 113/111 unreachable/refused).
-  switch (ec.value()) {
-    case 0: return TransportError::kOther;
-    case ETIMEDOUT: return TransportError::kTimeout;
-    case ECONNREFUSED:
-    case EHOSTUNREACH:
-    case ENETUNREACH: return TransportError::kRefused;
-    case ECONNRESET:
-    case EPIPE:
-    case ECONNABORTED: return TransportError::kReset;
-    default: break;
-  }
-  if (ec == std::errc::timed_out) return TransportError::kTimeout;
-  return TransportError::kOther;
-}
 
 class CpprestTransport : public Transport {
  public:
@@ -64,11 +47,24 @@ class CpprestTransport : public Transport {
         out.error_text = "the body exceeded " + std::to_string(max_body) + " bytes";
         return out;
       }
+      // A connection closed before Content-Length bytes arrived is a reset: cpprestsdk's asio
+      // client throws, but WinHTTP (Windows, Wine) hands back the short body without an error.
+      if (auto cl = out.headers.find("content-length"); cl != out.headers.end()) {
+        char* end = nullptr;
+        const unsigned long long declared = std::strtoull(cl->second.c_str(), &end, 10);
+        if (end != cl->second.c_str() && *end == '\0' && got < declared) {
+          out.error = TransportError::kReset;
+          out.error_text = "the connection closed after " + std::to_string(got) + " of the " +
+                           std::to_string(declared) + " bytes announced";
+          out.body.clear();
+          return out;
+        }
+      }
     } catch (const pplx::task_canceled&) {
       out.error = TransportError::kCancelled;
       out.error_text = "cancelled";
     } catch (const http_exception& e) {
-      out.error = cancel.cancelled() ? TransportError::kCancelled : classify(e.error_code());
+      out.error = cancel.cancelled() ? TransportError::kCancelled : detail::classify_transport_error(e.error_code());
       // A status and headers already read but a body cut short is a reset, not a success.
       if (out.error == TransportError::kOther && out.status != 0) out.error = TransportError::kReset;
       out.error_text = e.what();

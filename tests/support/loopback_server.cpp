@@ -1,51 +1,89 @@
 #include "tests/support/loopback_server.h"
 
-#include <cpprest/http_listener.h>
-
 #include <atomic>
-#include <random>
 #include <stdexcept>
+#include <thread>
+
+#include "tests/activation/test_socket.h"
 
 namespace hciattest::testing {
+namespace {
 
+namespace sock = activation::testing;
+
+const char* reason(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 404: return "Not Found";
+    case 500: return "Internal Server Error";
+    default: return "Status";
+  }
+}
+
+}  // namespace
+
+// Plain sockets (tests/activation/test_socket.h), not cpprestsdk's http_listener: the same server
+// then runs on Linux and in the mingw build under Wine, whose cpprestsdk has no listener. One
+// request per connection, answered with Connection: close.
 struct LoopbackServer::Impl {
-  std::unique_ptr<web::http::experimental::listener::http_listener> listener;
+  Handler handler;
+  sock::SocketHandle listener = sock::kNoSocket;
+  std::atomic<bool> stopping{false};
   std::atomic<int> requests{0};
+  std::thread thread;
+
+  void run() {
+    while (!stopping.load()) {
+      sock::SocketHandle s = sock::accept_within(listener, 50);
+      if (s == sock::kNoSocket) continue;
+      serve(s);
+      sock::close_socket(s);
+    }
+  }
+
+  void serve(sock::SocketHandle s) {
+    std::string request;
+    std::uint8_t buf[4096];
+    while (request.find("\r\n\r\n") == std::string::npos && request.size() < 65536) {
+      const long n = sock::receive_within(s, buf, sizeof(buf), 2000);
+      if (n <= 0) return;
+      request.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
+    }
+    // "GET /path?query HTTP/1.1": the handler gets the path without the query.
+    const std::size_t sp1 = request.find(' ');
+    const std::size_t sp2 = sp1 == std::string::npos ? sp1 : request.find(' ', sp1 + 1);
+    if (sp2 == std::string::npos) return;
+    std::string target = request.substr(sp1 + 1, sp2 - sp1 - 1);
+    const std::size_t q = target.find('?');
+    if (q != std::string::npos) target.resize(q);
+    ++requests;
+    const CannedResponse r = handler(target);
+    std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + reason(r.status) + "\r\n";
+    for (const auto& [k, v] : r.headers) out += k + ": " + v + "\r\n";
+    out += "Content-Length: " + std::to_string(r.body.size()) + "\r\nConnection: close\r\n\r\n";
+    out += r.body;
+    sock::send_all(s, reinterpret_cast<const std::uint8_t*>(out.data()), out.size());
+  }
 };
 
 LoopbackServer::LoopbackServer(Handler handler) : impl_(std::make_unique<Impl>()) {
-  std::mt19937 rng(std::random_device{}());
-  std::uniform_int_distribution<int> ports(20000, 60000);
-  for (int attempt = 0; attempt < 20; ++attempt) {
-    const int port = ports(rng);
-    auto listener = std::make_unique<web::http::experimental::listener::http_listener>(
-        U("http://127.0.0.1:") + utility::conversions::to_string_t(std::to_string(port)));
-    Impl* impl = impl_.get();
-    listener->support([handler, impl](web::http::http_request request) {
-      ++impl->requests;
-      CannedResponse r = handler(utility::conversions::to_utf8string(request.relative_uri().path()));
-      web::http::http_response response(static_cast<web::http::status_code>(r.status));
-      for (const auto& [k, v] : r.headers) response.headers().add(k, v);
-      response.set_body(std::vector<unsigned char>(r.body.begin(), r.body.end()));
-      request.reply(response).wait();
-    });
-    try {
-      listener->open().wait();
-    } catch (const std::exception&) {
-      continue;  // port taken: try another
-    }
-    impl_->listener = std::move(listener);
-    port_ = port;
-    return;
+  impl_->handler = std::move(handler);
+  std::uint16_t port = 0;
+  std::string error;
+  impl_->listener = sock::listen_loopback(port, error);
+  if (impl_->listener == sock::kNoSocket) {
+    throw std::runtime_error("LoopbackServer: cannot listen on 127.0.0.1: " + error);
   }
-  throw std::runtime_error("LoopbackServer: no free port on 127.0.0.1");
+  port_ = port;
+  impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
 }
 
 LoopbackServer::~LoopbackServer() {
-  try {
-    if (impl_->listener) impl_->listener->close().wait();
-  } catch (const std::exception&) {
-  }
+  impl_->stopping = true;
+  if (impl_->thread.joinable()) impl_->thread.join();
+  sock::close_socket(impl_->listener);
 }
 
 int LoopbackServer::requests() const { return impl_->requests.load(); }

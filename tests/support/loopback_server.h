@@ -1,4 +1,4 @@
-// A tiny HTTP server on 127.0.0.1 for tests (cpprestsdk http_listener), answering by path from a
+// A tiny HTTP server on 127.0.0.1 for tests (plain sockets: Linux and Windows), answering by path from a
 // table. Binds a free port; stops on destruction.
 #pragma once
 
