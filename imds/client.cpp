@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -19,12 +21,23 @@ std::int64_t ms_since(Clock::time_point t0) {
   return std::chrono::duration_cast<milliseconds>(Clock::now() - t0).count();
 }
 
-// What the race shares between endpoint workers.
+// What the race shares between endpoint workers. Held by a shared_ptr: a loser whose request
+// does not abort when cancelled (Wine's WinHTTP finishes a connect to a silent address before it
+// notices its closed handle) is left to end on its own, with its own copies of the request and
+// the environment, instead of holding up the winner's answer.
 struct Race {
+  Race(ImdsRequest r, ClientEnvironment e) : req(std::move(r)), env(std::move(e)) {}
+  const ImdsRequest req;
+  const ClientEnvironment env;
+  std::string nonce;
+  Clock::time_point t0;
+  Clock::time_point deadline;
   std::mutex mutex;
   std::condition_variable cv;
   std::vector<bool> finished;      // endpoint i's worker has ended
+  std::vector<std::optional<Attempt>> in_flight;  // endpoint i's exchange under way
   bool won = false;
+  bool collected = false;          // fetch() has taken the result: late workers write nothing
   ImdsResult result;               // the winner's, or the last failure's
   std::vector<Attempt> trace;
   std::vector<std::string> failures;
@@ -60,9 +73,12 @@ bool looks_like_answer(const ImdsRequest& req, const std::string& body) {
   return true;
 }
 
-void run_endpoint(std::size_t index, const ImdsRequest& req, const ClientEnvironment& env,
-                  const std::string& nonce, Clock::time_point t0, Clock::time_point deadline,
-                  Race& race) {
+void run_endpoint(std::size_t index, Race& race) {
+  const ImdsRequest& req = race.req;
+  const ClientEnvironment& env = race.env;
+  const std::string& nonce = race.nonce;
+  const Clock::time_point t0 = race.t0;
+  const Clock::time_point deadline = race.deadline;
   const std::string& base = req.endpoints[index];
   std::string version = req.api_version;
   bool upgraded = false;
@@ -79,6 +95,10 @@ void run_endpoint(std::size_t index, const ImdsRequest& req, const ClientEnviron
     Attempt attempt;
     attempt.endpoint = base;
     attempt.start_ms = ms_since(t0);
+    {
+      std::lock_guard<std::mutex> lock(race.mutex);
+      race.in_flight[index] = attempt;
+    }
     HttpResponse r = env.transport->get(url, {{"Metadata", "true"}},
                                         std::min(req.attempt_timeout, remaining), req.max_body,
                                         race.cancel);
@@ -98,6 +118,8 @@ void run_endpoint(std::size_t index, const ImdsRequest& req, const ClientEnviron
     attempt.decision = d.reason;
     {
       std::lock_guard<std::mutex> lock(race.mutex);
+      race.in_flight[index].reset();
+      if (race.collected) return;
       race.trace.push_back(attempt);
       if (d.next == Next::kDone && !race.won) {
         race.won = true;
@@ -121,8 +143,11 @@ void run_endpoint(std::size_t index, const ImdsRequest& req, const ClientEnviron
     if (wait.count() > 0 && !env.sleep(wait, race.cancel)) break;
   }
   std::lock_guard<std::mutex> lock(race.mutex);
-  if (!failure.empty()) race.failures.push_back(failure);
+  if (!failure.empty() && !race.collected) race.failures.push_back(failure);
 }
+
+// How long a winner waits for the cancelled losers to stop before leaving them behind.
+constexpr milliseconds kLoserGrace{200};
 
 }  // namespace
 
@@ -162,43 +187,80 @@ ClientEnvironment real_environment() {
 }
 
 ImdsResult fetch(const ImdsRequest& req, const ClientEnvironment& env) {
-  const auto t0 = Clock::now();
-  const auto deadline = t0 + req.timeout;
-  Race race;
+  auto shared = std::make_shared<Race>(req, env);
+  Race& race = *shared;
+  race.t0 = Clock::now();
+  race.deadline = race.t0 + req.timeout;
+  const auto t0 = race.t0;
   race.finished.assign(req.endpoints.size(), false);
-  std::string nonce;
-  if (req.send_nonce) nonce = req.nonce ? *req.nonce : env.make_nonce();
+  race.in_flight.assign(req.endpoints.size(), std::nullopt);
+  if (req.send_nonce) race.nonce = req.nonce ? *req.nonce : env.make_nonce();
+  const std::string nonce = race.nonce;
 
+  std::unique_lock<std::mutex> collect(race.mutex, std::defer_lock);
   if (req.sequential) {
-    for (std::size_t i = 0; i < req.endpoints.size() && !race.won; ++i) {
-      run_endpoint(i, req, env, nonce, t0, deadline, race);
-    }
+    for (std::size_t i = 0; i < req.endpoints.size() && !race.won; ++i) run_endpoint(i, race);
+    collect.lock();
   } else {
     // Endpoint i joins after i head starts, or at once when every earlier one has given up.
     std::vector<std::thread> workers;
     for (std::size_t i = 0; i < req.endpoints.size(); ++i) {
-      workers.emplace_back([&, i] {
+      workers.emplace_back([shared, i] {
+        Race& r = *shared;
         {
-          std::unique_lock<std::mutex> lock(race.mutex);
-          race.cv.wait_until(lock, t0 + req.head_start * static_cast<int>(i), [&] {
-            return race.won ||
-                   std::all_of(race.finished.begin(), race.finished.begin() + static_cast<long>(i),
+          std::unique_lock<std::mutex> lock(r.mutex);
+          r.cv.wait_until(lock, r.t0 + r.req.head_start * static_cast<int>(i), [&] {
+            return r.won ||
+                   std::all_of(r.finished.begin(), r.finished.begin() + static_cast<long>(i),
                                [](bool f) { return f; });
           });
-          if (race.won) {
-            race.finished[i] = true;
-            race.cv.notify_all();
+          if (r.won) {
+            r.finished[i] = true;
+            r.cv.notify_all();
             return;
           }
         }
-        run_endpoint(i, req, env, nonce, t0, deadline, race);
-        std::lock_guard<std::mutex> lock(race.mutex);
-        race.finished[i] = true;
-        race.cv.notify_all();
+        run_endpoint(i, r);
+        std::lock_guard<std::mutex> lock(r.mutex);
+        r.finished[i] = true;
+        r.cv.notify_all();
       });
     }
-    for (auto& w : workers) w.join();
+    auto all_finished = [&race] {
+      return std::all_of(race.finished.begin(), race.finished.end(), [](bool f) { return f; });
+    };
+    collect.lock();
+    race.cv.wait(collect, [&] { return race.won || all_finished(); });
+    if (race.won) race.cv.wait_for(collect, kLoserGrace, all_finished);
+    // Workers still running now are losers stuck in a cancelled exchange: their attempt is
+    // reported as abandoned, and they end on their own.
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+      if (race.finished[i]) continue;
+      if (race.in_flight[i]) {
+        Attempt a = *race.in_flight[i];
+        a.duration_ms = ms_since(t0) - a.start_ms;
+        a.decision = "cancelled (another endpoint answered; this exchange was left to end)";
+        a.error = "cancelled";
+        race.trace.push_back(a);
+      }
+    }
+    race.collected = true;
+    collect.unlock();
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+      bool done = false;
+      {
+        std::lock_guard<std::mutex> lock(race.mutex);
+        done = race.finished[i];
+      }
+      if (done) {
+        workers[i].join();
+      } else {
+        workers[i].detach();
+      }
+    }
+    collect.lock();
   }
+  race.collected = true;
 
   ImdsResult result = std::move(race.result);
   result.nonce = nonce;
@@ -210,6 +272,7 @@ ImdsResult fetch(const ImdsRequest& req, const ClientEnvironment& env) {
     for (const auto& f : race.failures) result.error += (result.error.empty() ? "" : "; ") + f;
     if (result.error.empty()) result.error = "no endpoint answered";
   }
+  collect.unlock();
   return result;
 }
 
