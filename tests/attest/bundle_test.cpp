@@ -69,6 +69,20 @@ int verify_with(X509* leaf, const std::vector<X509*>& anchors,
   return err;
 }
 
+testing::CertSpec ca_spec(const std::string& cn) {
+  testing::CertSpec spec;
+  spec.cn = cn;
+  spec.ca = true;
+  return spec;
+}
+
+testing::CertSpec signer_spec() {
+  testing::CertSpec spec;
+  spec.cn = "metadata.azure.com";
+  spec.dns = {"metadata.azure.com"};
+  return spec;
+}
+
 TEST(Bundle, EveryListedCertificateParsesIsACaAndHasTheListedFingerprint) {
   const auto all = bundled_anchors();
   ASSERT_EQ(all.size(), bundled_certificates().size()) << "a bundled PEM does not parse";
@@ -133,23 +147,12 @@ TEST(Bundle, EachG2IntermediateVerifiesThroughEitherFormOfItsRoot) {
 // The same situation built here: one root key, two certificates (self-signed, and cross-signed
 // by another root); an intermediate under that key verifies through either.
 TEST(Bundle, ACrossSignedRootKeyGivesTwoPathsInATestPki) {
-  testing::CertSpec root_spec;
-  root_spec.cn = "Test TLS Root G2";
-  root_spec.ca = true;
+  const testing::CertSpec root_spec = ca_spec("Test TLS Root G2");
   const testing::Cert root = testing::make_cert(root_spec, nullptr);
-  testing::CertSpec other_spec;
-  other_spec.cn = "Test Global Root G2";
-  other_spec.ca = true;
-  const testing::Cert other = testing::make_cert(other_spec, nullptr);
+  const testing::Cert other = testing::make_cert(ca_spec("Test Global Root G2"), nullptr);
   const testing::Cert cross = testing::make_cert(root_spec, &other, /*reuse_key=*/&root);
-  testing::CertSpec inter_spec;
-  inter_spec.cn = "Test TLS G2 RSA CA OCSP 02";
-  inter_spec.ca = true;
-  const testing::Cert inter = testing::make_cert(inter_spec, &root);
-  testing::CertSpec leaf_spec;
-  leaf_spec.cn = "metadata.azure.com";
-  leaf_spec.dns = {"metadata.azure.com"};
-  const testing::Cert leaf = testing::make_cert(leaf_spec, &inter);
+  const testing::Cert inter = testing::make_cert(ca_spec("Test TLS G2 RSA CA OCSP 02"), &root);
+  const testing::Cert leaf = testing::make_cert(signer_spec(), &inter);
 
   std::vector<std::string> a, b;
   EXPECT_EQ(verify_with(leaf.x509.get(), {root.x509.get()}, {inter.x509.get()}, kTestNow, &a),
@@ -215,19 +218,13 @@ TEST(Anchors, ValidityAtTellsExpiredAndNotYetValid) {
 class ExpiryWarning : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    testing::CertSpec r;
-    r.cn = "Warn Root";
-    r.ca = true;
+    testing::CertSpec r = ca_spec("Warn Root");
     r.not_after = kTestNow + 3650 * kDay;
     root_ = new testing::Cert(testing::make_cert(r, nullptr));
-    testing::CertSpec i;
-    i.cn = "Warn Issuing CA";
-    i.ca = true;
+    testing::CertSpec i = ca_spec("Warn Issuing CA");
     i.not_after = kTestNow + 45 * kDay;
     inter_ = new testing::Cert(testing::make_cert(i, root_));
-    testing::CertSpec l;
-    l.cn = "metadata.azure.com";
-    l.dns = {"metadata.azure.com"};
+    testing::CertSpec l = signer_spec();
     l.not_after = kTestNow + 20 * kDay;  // a leaf this close is normal: no warning for it
     leaf_ = new testing::Cert(testing::make_cert(l, inter_));
   }
@@ -273,19 +270,10 @@ TEST_F(ExpiryWarning, StaysQuietOutsideTheWindowOrWhenTurnedOff) {
 
 // A future intermediate (not bundled) is named with its AIA address and every remedy.
 TEST(FutureIntermediate, IsNamedWithItsAddressAndEveryWayToSupplyIt) {
-  const auto all = bundled_anchors();
-  // Issued "by" a bundled root's name: the test PKI root stands in for Microsoft TLS RSA Root G2.
-  testing::CertSpec r;
-  r.cn = "Future Root";
-  r.ca = true;
-  const testing::Cert root = testing::make_cert(r, nullptr);
-  testing::CertSpec i;
-  i.cn = "Microsoft TLS G2 RSA CA OCSP 18";
-  i.ca = true;
-  const testing::Cert inter = testing::make_cert(i, &root);
-  testing::CertSpec l;
-  l.cn = "metadata.azure.com";
-  l.dns = {"metadata.azure.com"};
+  // A test PKI root stands in for Microsoft TLS RSA Root G2; the intermediate is not supplied.
+  const testing::Cert root = testing::make_cert(ca_spec("Future Root"), nullptr);
+  const testing::Cert inter = testing::make_cert(ca_spec("Microsoft TLS G2 RSA CA OCSP 18"), &root);
+  testing::CertSpec l = signer_spec();
   l.ca_issuers = {"http://www.microsoft.com/pkiops/certs/Microsoft%20TLS%20G2%20RSA%20CA%20OCSP%2018.crt"};
   const testing::Cert leaf = testing::make_cert(l, &inter);
   auto trust = std::make_shared<TrustStore>();
