@@ -147,7 +147,7 @@ void run_endpoint(std::size_t index, Race& race) {
 }
 
 // How long a winner waits for the cancelled losers to stop before leaving them behind.
-constexpr milliseconds kLoserGrace{200};
+constexpr milliseconds kLoserGrace{50};
 
 }  // namespace
 
