@@ -8,6 +8,7 @@
 
 #include "attest/detail/certificate.h"
 #include "attest/detail/openssl_util.h"
+#include "attest/detail/trust_store_impl.h"
 
 namespace hciattest::attest {
 namespace {
@@ -86,9 +87,9 @@ std::vector<AnchorEntry> bundled_anchors() {
     if (!cert) continue;  // tests/attest/bundle_test.cpp fails the build's tests on this
     std::string stem(b.name);
     if (stem.size() > 4 && stem.compare(stem.size() - 4, 4, ".pem") == 0) stem.resize(stem.size() - 4);
-    const bool root = X509_self_signed(cert.get(), 0) == 1;
-    AnchorEntry e = describe(cert.get(), stem, "bundled",
-                             root ? CertificateRole::kAnchor : CertificateRole::kIntermediate);
+    // As TrustStore::add_bundled uses them: a self-signed one is an anchor.
+    AnchorEntry e = describe(cert.get(), stem, "bundled", CertificateRole::kIntermediate);
+    if (e.root) e.role = CertificateRole::kAnchor;
     e.listed_sha256 = b.sha256_hex;
     out.push_back(std::move(e));
   }
@@ -97,18 +98,13 @@ std::vector<AnchorEntry> bundled_anchors() {
 
 TrustStoreStatus read_certificates(std::string_view pem, const std::string& source,
                                    CertificateRole role, std::vector<AnchorEntry>& out) {
-  // The same reader, and so the same verdict and message, as TrustStore's.
-  TrustStore probe;
-  TrustStoreStatus st = role == CertificateRole::kAnchor ? probe.add_anchors_pem(pem, source)
-                                                         : probe.add_intermediates_pem(pem, source);
+  std::vector<X509Ptr> certs;
+  TrustStoreStatus st = detail::read_pem_certificates(pem, source, certs);
   if (!st.ok) return st;
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   int n = 0;
-  while (X509* raw = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-    X509Ptr cert(raw);
+  for (const auto& cert : certs) {
     out.push_back(describe(cert.get(), source + "#" + std::to_string(++n), source, role));
   }
-  detail::drain_openssl_errors();
   return st;
 }
 

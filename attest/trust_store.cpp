@@ -17,8 +17,10 @@ std::string digest_hex(X509* cert) {
 
 bool self_signed(X509* cert) { return X509_self_signed(cert, /*verify_signature=*/0) == 1; }
 
+}  // namespace
+
 // Reads every certificate of a PEM text; fails on none or on a damaged block.
-TrustStoreStatus read_pem(std::string_view pem, const std::string& source,
+TrustStoreStatus detail::read_pem_certificates(std::string_view pem, const std::string& source,
                           std::vector<X509Ptr>& out) {
   BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   while (true) {
@@ -40,8 +42,6 @@ TrustStoreStatus read_pem(std::string_view pem, const std::string& source,
   return {true, {}};
 }
 
-}  // namespace
-
 TrustStore::TrustStore() : impl_(std::make_unique<detail::TrustStoreImpl>()) {}
 TrustStore::~TrustStore() = default;
 TrustStore::TrustStore(TrustStore&&) noexcept = default;
@@ -51,7 +51,7 @@ void TrustStore::add_bundled() {
   for (const auto& b : bundled_certificates()) {
     std::vector<X509Ptr> certs;
     // The bundle is generated from files checked at build time; a failure here is a build bug.
-    if (!read_pem(b.pem, b.name, certs).ok) continue;
+    if (!detail::read_pem_certificates(b.pem, b.name, certs).ok) continue;
     for (auto& c : certs) {
       impl_->origins[digest_hex(c.get())] = "bundled";
       if (self_signed(c.get())) {
@@ -67,7 +67,7 @@ void TrustStore::add_bundled() {
 
 TrustStoreStatus TrustStore::add_anchors_pem(std::string_view pem, const std::string& source) {
   std::vector<X509Ptr> certs;
-  TrustStoreStatus st = read_pem(pem, source, certs);
+  TrustStoreStatus st = detail::read_pem_certificates(pem, source, certs);
   if (!st.ok) return st;
   for (auto& c : certs) {
     impl_->origins[digest_hex(c.get())] = source;
@@ -82,7 +82,7 @@ TrustStoreStatus TrustStore::add_anchors_pem(std::string_view pem, const std::st
 TrustStoreStatus TrustStore::add_intermediates_pem(std::string_view pem,
                                                    const std::string& source) {
   std::vector<X509Ptr> certs;
-  TrustStoreStatus st = read_pem(pem, source, certs);
+  TrustStoreStatus st = detail::read_pem_certificates(pem, source, certs);
   if (!st.ok) return st;
   for (auto& c : certs) {
     impl_->origins[digest_hex(c.get())] = source;

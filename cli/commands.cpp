@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <exception>
 #include <iostream>
 
 #include "cli/activate_command.h"
@@ -73,6 +74,16 @@ int run_main(int argc, char** argv, std::istream& in, std::ostream& out, std::os
   if (anchors_cmd->parsed()) return run_anchors(anchors, io);
   err << "hciattest: no command given\n";
   return kExitUsage;
+}
+
+int run_process(int argc, char** argv) {
+  try {
+    return run_main(argc, argv, std::cin, std::cout, std::cerr);
+  } catch (const std::exception& e) {
+    std::cerr << "hciattest: internal error: " << e.what()
+              << "\nPlease report it with the command line you used.\n";
+    return kExitInternal;
+  }
 }
 
 }  // namespace hciattest::cli

@@ -1,9 +1,11 @@
 // hciattest.exe: the same program as main.cpp, started from wmain so that arguments (paths and
 // names on a localized Windows) arrive as UTF-16 and are converted to UTF-8 once, here.
+// winsock2.h before windows.h: hostcheck/detail/windows_convert.h (below) includes it.
+// clang-format off
+#include <winsock2.h>
 #include <windows.h>
+// clang-format on
 
-#include <exception>
-#include <iostream>
 #include <string>
 #include <vector>
 
@@ -22,11 +24,5 @@ int wmain(int argc, wchar_t** argv) {
   std::vector<char*> pointers;
   for (auto& a : args) pointers.push_back(a.data());
   pointers.push_back(nullptr);
-  try {
-    return hciattest::cli::run_main(argc, pointers.data(), std::cin, std::cout, std::cerr);
-  } catch (const std::exception& e) {
-    std::cerr << "hciattest: internal error: " << e.what()
-              << "\nPlease report it with the command line you used.\n";
-    return 4;
-  }
+  return hciattest::cli::run_process(argc, pointers.data());
 }

@@ -201,6 +201,7 @@ ImdsResult fetch(const ImdsRequest& req, const ClientEnvironment& env) {
   if (req.sequential) {
     for (std::size_t i = 0; i < req.endpoints.size() && !race.won; ++i) run_endpoint(i, race);
     collect.lock();
+    race.collected = true;
   } else {
     // Endpoint i joins after i head starts, or at once when every earlier one has given up.
     std::vector<std::thread> workers;
@@ -233,26 +234,20 @@ ImdsResult fetch(const ImdsRequest& req, const ClientEnvironment& env) {
     race.cv.wait(collect, [&] { return race.won || all_finished(); });
     if (race.won) race.cv.wait_for(collect, kLoserGrace, all_finished);
     // Workers still running now are losers stuck in a cancelled exchange: their attempt is
-    // reported as abandoned, and they end on their own.
+    // reported as abandoned, and they end on their own (they hold the race's state themselves).
+    std::vector<bool> done = race.finished;
     for (std::size_t i = 0; i < workers.size(); ++i) {
-      if (race.finished[i]) continue;
-      if (race.in_flight[i]) {
-        Attempt a = *race.in_flight[i];
-        a.duration_ms = ms_since(t0) - a.start_ms;
-        a.decision = "cancelled (another endpoint answered; this exchange was left to end)";
-        a.error = "cancelled";
-        race.trace.push_back(a);
-      }
+      if (done[i] || !race.in_flight[i]) continue;
+      Attempt a = *race.in_flight[i];
+      a.duration_ms = ms_since(t0) - a.start_ms;
+      a.decision = "cancelled (another endpoint answered; this exchange was left to end)";
+      a.error = "cancelled";
+      race.trace.push_back(a);
     }
     race.collected = true;
     collect.unlock();
     for (std::size_t i = 0; i < workers.size(); ++i) {
-      bool done = false;
-      {
-        std::lock_guard<std::mutex> lock(race.mutex);
-        done = race.finished[i];
-      }
-      if (done) {
+      if (done[i]) {
         workers[i].join();
       } else {
         workers[i].detach();
@@ -260,7 +255,6 @@ ImdsResult fetch(const ImdsRequest& req, const ClientEnvironment& env) {
     }
     collect.lock();
   }
-  race.collected = true;
 
   ImdsResult result = std::move(race.result);
   result.nonce = nonce;

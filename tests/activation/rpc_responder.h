@@ -10,9 +10,12 @@
 #include <thread>
 #include <vector>
 
-#include "tests/activation/test_socket.h"
+#include "tests/support/test_socket.h"
 
 namespace hciattest::activation::testing {
+
+// The socket shim, as these tests have always named it (testing::bound_not_listening, ...).
+using namespace hciattest::testing;
 
 enum class ResponderMode {
   kKmsAccept,         // bind_ack: context 0 (NDR32) accepted, context 1 (NDR64) rejected

@@ -4,12 +4,12 @@
 #include <stdexcept>
 #include <thread>
 
-#include "tests/activation/test_socket.h"
+#include "tests/support/test_socket.h"
 
 namespace hciattest::testing {
 namespace {
 
-namespace sock = activation::testing;
+namespace sock = hciattest::testing;
 
 const char* reason(int status) {
   switch (status) {
@@ -24,7 +24,7 @@ const char* reason(int status) {
 
 }  // namespace
 
-// Plain sockets (tests/activation/test_socket.h), not cpprestsdk's http_listener: the same server
+// Plain sockets (tests/support/test_socket.h), not cpprestsdk's http_listener: the same server
 // then runs on Linux and in the mingw build under Wine, whose cpprestsdk has no listener. One
 // request per connection, answered with Connection: close.
 struct LoopbackServer::Impl {
@@ -60,6 +60,10 @@ struct LoopbackServer::Impl {
     if (q != std::string::npos) target.resize(q);
     ++requests;
     const CannedResponse r = handler(target);
+    if (!r.raw.empty()) {
+      sock::send_all(s, reinterpret_cast<const std::uint8_t*>(r.raw.data()), r.raw.size());
+      return;
+    }
     std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + reason(r.status) + "\r\n";
     for (const auto& [k, v] : r.headers) out += k + ": " + v + "\r\n";
     out += "Content-Length: " + std::to_string(r.body.size()) + "\r\nConnection: close\r\n\r\n";

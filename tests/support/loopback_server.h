@@ -13,6 +13,8 @@ struct CannedResponse {
   int status = 200;
   std::string body;
   std::map<std::string, std::string> headers;
+  std::string raw;  // when not empty: these bytes are sent as they are (a broken response), then
+                    // the connection is closed; status, body and headers are ignored
 };
 
 class LoopbackServer {

@@ -6,9 +6,9 @@
 
 #include "hostcheck/detail/windows_convert.h"
 #include "hostcheck/detail/winsock.h"
-#include "tests/activation/test_socket.h"
+#include "tests/support/test_socket.h"
 
-namespace hciattest::activation::testing {
+namespace hciattest::testing {
 namespace {
 
 bool winsock_ready(std::string& error) {
@@ -92,4 +92,4 @@ void close_socket(SocketHandle s) {
   if (s != kNoSocket) ::closesocket(static_cast<SOCKET>(s));
 }
 
-}  // namespace hciattest::activation::testing
+}  // namespace hciattest::testing

@@ -7,9 +7,9 @@
 
 #include <cstring>
 
-#include "tests/activation/test_socket.h"
+#include "tests/support/test_socket.h"
 
-namespace hciattest::activation::testing {
+namespace hciattest::testing {
 namespace {
 
 SocketHandle bound(std::uint16_t& port, std::string& error) {
@@ -75,4 +75,4 @@ void close_socket(SocketHandle s) {
   if (s != kNoSocket) ::close(static_cast<int>(s));
 }
 
-}  // namespace hciattest::activation::testing
+}  // namespace hciattest::testing

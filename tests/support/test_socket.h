@@ -1,12 +1,13 @@
-// The few socket calls the activation tests' loopback responder needs, one file per platform
-// (test_socket_linux.cpp: POSIX; test_socket_windows.cpp: Winsock), chosen by CMake. Loopback only.
+// The few socket calls the tests' loopback servers need (the KMS RPC responder, the HTTP
+// LoopbackServer), one file per platform (test_socket_linux.cpp: POSIX; test_socket_windows.cpp:
+// Winsock), chosen by CMake. Loopback only.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-namespace hciattest::activation::testing {
+namespace hciattest::testing {
 
 using SocketHandle = std::intptr_t;
 inline constexpr SocketHandle kNoSocket = -1;
@@ -22,4 +23,4 @@ void close_socket(SocketHandle s);
 // A port that refuses connections: bound on 127.0.0.1, not listening (hold it until the test ends).
 SocketHandle bound_not_listening(std::uint16_t& port, std::string& error);
 
-}  // namespace hciattest::activation::testing
+}  // namespace hciattest::testing
