@@ -42,10 +42,10 @@ EnvelopeResult decode_envelope(std::string_view input, std::size_t max_bytes,
                                std::string_view nonce_member) {
   if (input.size() > max_bytes) {
     return fail(ErrorCode::kEnvelopeTooLarge,
-                "the document is " + std::to_string(input.size()) + " bytes, over the " +
-                    std::to_string(max_bytes) +
-                    "-byte limit: real attested documents are a few KiB; check that the input "
-                    "is one IMDS response, or raise --max-bytes");
+                // Not its size: a bounded reader hands over only the first max_bytes + 1.
+                "the document is larger than the " + std::to_string(max_bytes) +
+                    "-byte cap: real attested documents are a few KiB; check that the input "
+                    "is one IMDS response, or raise the cap with --max-bytes (up to 16 MiB)");
   }
   if (!input.empty() && static_cast<unsigned char>(input.front()) == 0x30) {
     EnvelopeResult r;

@@ -2,7 +2,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include <fstream>
 #include <memory>
 #include <sstream>
 
@@ -11,11 +10,13 @@
 #include "activation/task_scheduler.h"
 #include "cli/activation_journal.h"
 #include "cli/exit_codes.h"
+#include "cli/input_file.h"
 #include "cli/verify_render.h"
 #include "cli/usage_error.h"
 #include "cli/utf8_path.h"
 #include "hostcheck/platform.h"
 #include "imds/client.h"
+#include "io/bounded_read.h"
 
 namespace hciattest::cli {
 namespace {
@@ -274,12 +275,17 @@ std::string compact_stamp(std::int64_t now) {
 
 int run_undo(const ActivateCommandOptions& o, CommandIo& io, const ActivationFacts& facts,
              activation::ActivationActions& actions) {
-  std::ifstream in(utf8_path(*o.undo), std::ios::binary);
-  if (!in) {
-    io.err << "hciattest activate: --undo " << *o.undo << ": cannot read the file\n";
+  const io::ReadResult file = io::read_file_at_most(utf8_path(*o.undo), kMaxJournalBytes);
+  if (file.status != io::ReadStatus::kOk) {
+    io.err << "hciattest activate: --undo " << *o.undo << ": "
+           << (file.status == io::ReadStatus::kOverCap
+                   ? io::cap_message("the file", kMaxJournalBytes, "") +
+                         ": a journal hciattest wrote is a few KiB; check that it is the right file"
+                   : "cannot read the file: " + file.error)
+           << "; nothing was changed\n";
     return kExitUsage;
   }
-  const auto j = nlohmann::json::parse(in, nullptr, false);
+  const auto j = nlohmann::json::parse(file.bytes, nullptr, false);
   std::string error;
   const auto journal = j.is_discarded() ? std::nullopt : journal_from_json(j, error);
   if (!journal) {

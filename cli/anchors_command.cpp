@@ -3,9 +3,9 @@
 #include <CLI/CLI.hpp>
 
 #include <fstream>
-#include <iterator>
 
 #include "cli/exit_codes.h"
+#include "cli/input_file.h"
 #include "cli/usage_error.h"
 #include "cli/utf8_path.h"
 #include "cli/verify_render.h"
@@ -16,15 +16,6 @@ namespace {
 using attest::AnchorEntry;
 using attest::CertificateRole;
 using nlohmann::json;
-
-std::string read_text(const std::string& path, const char* option) {
-  std::ifstream f(utf8_path(path), std::ios::binary);
-  if (!f) {
-    throw UsageError{std::string("cannot open ") + option + " \"" + path +
-                     "\": check the path and that you may read it"};
-  }
-  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
 
 std::string describe_kind(const AnchorEntry& e) {
   return std::string(e.root ? "root" : "intermediate") + ", " +
@@ -99,13 +90,14 @@ CLI::App* add_anchors_command(CLI::App& app, AnchorsCommandOptions& o) {
 std::vector<AnchorEntry> collect_anchors(const AnchorsCommandOptions& o) {
   std::vector<AnchorEntry> entries = attest::bundled_anchors();
   for (const auto& f : o.ca_files) {
-    auto st = attest::read_certificates(read_text(f, "--ca-file"), f, CertificateRole::kAnchor,
-                                        entries);
+    const std::string pem = read_option_file(f, "--ca-file", kMaxPemFileBytes, kPemOverCapHint);
+    auto st = attest::read_certificates(pem, f, CertificateRole::kAnchor, entries);
     if (!st.ok) throw UsageError{"--ca-file: " + st.message};
   }
   for (const auto& f : o.intermediate_files) {
-    auto st = attest::read_certificates(read_text(f, "--intermediates-file"), f,
-                                        CertificateRole::kIntermediate, entries);
+    const std::string pem =
+        read_option_file(f, "--intermediates-file", kMaxPemFileBytes, kPemOverCapHint);
+    auto st = attest::read_certificates(pem, f, CertificateRole::kIntermediate, entries);
     if (!st.ok) throw UsageError{"--intermediates-file: " + st.message};
   }
   return entries;

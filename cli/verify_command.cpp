@@ -4,45 +4,31 @@
 
 #include <fstream>
 #include <iostream>
-#include <iterator>
-#include <sstream>
 
 #include "attest/signer_policy.h"
 #include "attest/verifier.h"
 #include "cli/exit_codes.h"
-#include "imds/aia_fetcher.h"
+#include "cli/input_file.h"
 #include "cli/time_arg.h"
 #include "cli/usage_error.h"
 #include "cli/utf8_path.h"
 #include "cli/verify_render.h"
+#include "imds/aia_fetcher.h"
+#include "io/bounded_read.h"
 
 namespace hciattest::cli {
-namespace {
-
-std::string read_all(std::istream& in) {
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-std::string read_file(const std::string& path, const char* what) {
-  std::ifstream f(utf8_path(path), std::ios::binary);
-  if (!f) {
-    throw UsageError{std::string("cannot open ") + what + " \"" + path +
-                     "\": check the path and that you may read it"};
-  }
-  return read_all(f);
-}
-
-}  // namespace
 
 std::shared_ptr<attest::TrustStore> build_trust(const VerifyCommandOptions& o) {
   auto trust = std::make_shared<attest::TrustStore>();
   if (!o.no_bundled) trust->add_bundled();
   for (const auto& f : o.ca_files) {
-    auto st = trust->add_anchors_pem(read_file(f, "--ca-file"), f);
+    auto st = trust->add_anchors_pem(
+        read_option_file(f, "--ca-file", kMaxPemFileBytes, kPemOverCapHint), f);
     if (!st.ok) throw UsageError{"--ca-file: " + st.message};
   }
   for (const auto& f : o.intermediate_files) {
-    auto st = trust->add_intermediates_pem(read_file(f, "--intermediates-file"), f);
+    auto st = trust->add_intermediates_pem(
+        read_option_file(f, "--intermediates-file", kMaxPemFileBytes, kPemOverCapHint), f);
     if (!st.ok) throw UsageError{"--intermediates-file: " + st.message};
   }
   if (o.system_store) {
@@ -107,9 +93,24 @@ attest::VerifyOptions build_options(const VerifyCommandOptions& o, CommandIo& io
 
 namespace {
 
+// The document, read up to one byte past --max-bytes: a larger one reaches the verifier as that
+// prefix, which it rejects as envelope_too_large, so a 2 GB file or an endless pipe costs the
+// cap and no more.
+std::string read_document(const VerifyCommandOptions& o, CommandIo& io) {
+  io::ReadResult r = o.input == "-" ? io::read_at_most(io.in, o.max_bytes)
+                                    : io::read_file_at_most(utf8_path(o.input), o.max_bytes);
+  if (r.status == io::ReadStatus::kCannotOpen) {
+    throw UsageError{"cannot open the document \"" + o.input + "\": " + r.error +
+                     ": check the path and that you may read it"};
+  }
+  if (r.status == io::ReadStatus::kReadError) {
+    throw UsageError{"cannot read the document \"" + o.input + "\": " + r.error};
+  }
+  return std::move(r.bytes);
+}
+
 int run_single(attest::Verifier& verifier, const VerifyCommandOptions& o, CommandIo& io) {
-  std::string doc = o.input == "-" ? read_all(io.in) : read_file(o.input, "the document");
-  attest::VerificationReport report = verifier.verify(doc);
+  attest::VerificationReport report = verifier.verify(read_document(o, io));
   if (o.output == "json") {
     io.out << report_to_json(report, verifier.options().time).dump(2) << "\n";
   } else {
@@ -131,20 +132,28 @@ int run_batch(attest::Verifier& verifier, const VerifyCommandOptions& o, Command
     if (!file) throw UsageError{"cannot open --batch file \"" + *o.batch + "\""};
     in = &file;
   }
-  std::size_t line_no = 0, verified = 0, rejected = 0;
+  std::size_t verified = 0, rejected = 0;
   std::string line;
-  while (std::getline(*in, line)) {
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+  // Each line is read up to one byte past --max-bytes. A longer line reaches the verifier as that
+  // prefix (envelope_too_large, with its line number) and its report is written at once; the
+  // reader then skips the rest of it without keeping it, so the lines after it are verified and
+  // an endless line holds no memory.
+  io::LineReader reader(*in, o.max_bytes);
+  for (io::LineReader::Status st; (st = reader.next(line)) != io::LineReader::Status::kEnd;) {
+    if (st == io::LineReader::Status::kLine &&
+        line.find_first_not_of(" \t\r") == std::string::npos) {
+      continue;
+    }
     // The verifier reads the line's "expected_nonce" with the envelope (kBatchNonceMember), so
     // that a line is scanned once: parsing each line here cost more than verifying it.
     attest::VerificationReport report = verifier.verify(line);
     (report.verified ? verified : rejected)++;
     if (o.output == "json") {
-      io.out << batch_line_json(line_no, report).dump() << "\n";
+      io.out << batch_line_json(reader.line_number(), report).dump() << "\n";
     } else {
-      io.out << batch_line_text(line_no, report) << "\n";
+      io.out << batch_line_text(reader.line_number(), report) << "\n";
     }
+    if (st == io::LineReader::Status::kOverCap) io.out.flush();
   }
   io.err << verified << " verified, " << rejected << " rejected\n";
   return rejected == 0 ? kExitOk : kExitFailed;

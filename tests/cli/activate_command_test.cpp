@@ -268,6 +268,22 @@ TEST_F(ActivateApply, AJournalThatIsNotOneIsAUsageErrorAndNothingIsUndone) {
   }
 }
 
+TEST_F(ActivateApply, UndoOfAFileOverTheJournalCapIsRefusedAndNamesTheCap) {
+  std::filesystem::create_directories(dir_);
+  const auto path = (dir_ / "huge.json").string();
+  // Valid JSON, so that only the cap can refuse it: 1 MiB of spaces before an empty object.
+  std::ofstream(path, std::ios::binary) << std::string(1024 * 1024, ' ') << "{}";
+  ActivationFacts world = azure_datacenter(1);
+  FakeActions actions(world);
+  ActivateCommandOptions u;
+  u.undo = path;
+  std::string out, err;
+  EXPECT_EQ(run_with(u, world, actions, out, err), kExitUsage);
+  EXPECT_NE(err.find("larger than 1 MiB (1048576 bytes), the cap"), std::string::npos) << err;
+  EXPECT_NE(err.find("nothing was changed"), std::string::npos) << err;
+  EXPECT_TRUE(actions.calls.empty());
+}
+
 TEST_F(ActivateApply, UndoIsRefusedWhenNotElevated) {
   std::filesystem::create_directories(dir_);
   const auto path = (dir_ / "j.json").string();

@@ -136,6 +136,60 @@ TEST_F(VerifyCommand, ALinesExpectedNonceWinsOverNonceWherePresent) {
   EXPECT_EQ(r.code, kExitFailed);
 }
 
+TEST_F(VerifyCommand, ADocumentOverMaxBytesIsRejectedNamingTheCapAndTheOption) {
+  const std::string d = doc("3");
+  ASSERT_GT(d.size(), 2048u);
+  const std::string path = write("over.json", d);
+  for (const Result& r : {run({"verify", path, "--ca-file", root(), "--at", at(), "--max-bytes",
+                               "2048"}),
+                          run({"verify", "-", "--ca-file", root(), "--at", at(), "--max-bytes",
+                               "2048"},
+                              d)}) {
+    EXPECT_EQ(r.code, kExitFailed) << r.out << r.err;
+    EXPECT_NE(r.out.find("envelope_too_large"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("2048-byte cap"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("--max-bytes"), std::string::npos) << r.out;
+  }
+  // The same document under the default cap verifies: only the cap refused it.
+  EXPECT_EQ(run({"verify", path, "--ca-file", root(), "--at", at()}).code, kExitOk);
+}
+
+TEST_F(VerifyCommand, ABatchLineOverTheCapIsRejectedWithItsNumberAndTheNextLinesVerified) {
+  const std::string lines =
+      doc("1") + "\n" + std::string(5000, 'y') + "\n" + doc("2") + "\n" + std::string(3000, 'z');
+  Result r = run({"verify", "--batch", "-", "--ca-file", root(), "--at", at(), "--max-bytes",
+                  "4096"},
+                 lines);
+  EXPECT_EQ(r.code, kExitFailed);
+  std::istringstream out(r.out);
+  std::vector<std::string> got;
+  for (std::string line; std::getline(out, line);) got.push_back(line);
+  ASSERT_EQ(got.size(), 4u) << r.out;
+  EXPECT_EQ(got[0].rfind("line 1: verified", 0), 0u) << got[0];
+  EXPECT_EQ(got[1].rfind("line 2: REJECTED envelope_too_large", 0), 0u) << got[1];
+  EXPECT_NE(got[1].find("4096-byte cap"), std::string::npos) << got[1];
+  EXPECT_EQ(got[2].rfind("line 3: verified", 0), 0u) << got[2];
+  EXPECT_EQ(got[3].rfind("line 4: REJECTED pkcs7_malformed", 0), 0u) << got[3];
+  EXPECT_NE(r.err.find("2 verified, 2 rejected"), std::string::npos) << r.err;
+}
+
+TEST_F(VerifyCommand, APemFileOverItsCapIsAUsageErrorNamingTheCap) {
+  // A real certificate padded past 1 MiB with PEM's permitted text outside the blocks.
+  const std::string pem = pki_->root.pem() + std::string(1024 * 1024, '\n');
+  const std::string path = write("huge.pem", pem);
+  for (const char* option : {"--ca-file", "--intermediates-file"}) {
+    Result r = run({"verify", "--at", at(), option, path}, doc("4"));
+    EXPECT_EQ(r.code, kExitUsage) << option;
+    EXPECT_NE(r.err.find(std::string(option) + " \"" + path +
+                         "\" is larger than 1 MiB (1048576 bytes), the cap"),
+              std::string::npos)
+        << r.err;
+    Result a = run({"anchors", option, path});
+    EXPECT_EQ(a.code, kExitUsage) << option;
+    EXPECT_NE(a.err.find("1 MiB (1048576 bytes)"), std::string::npos) << a.err;
+  }
+}
+
 TEST_F(VerifyCommand, UsageErrorsExitTwoAndNameTheProblem) {
   Result missing = run({"verify", "/nonexistent/doc.json"});
   EXPECT_EQ(missing.code, kExitUsage);
