@@ -1,4 +1,7 @@
-// Serves an ImdsEmulator on a cpprestsdk http_listener.
+// Serves an ImdsEmulator over HTTP/1.1 (Linux: BSD sockets, a thread per connection; every
+// request read under the caps of detail/http_request.h; keep-alive; delay, drip and reset
+// delivered as the emulator's reply says). The Windows builds have no server
+// (server_unavailable.cpp).
 #pragma once
 
 #include <functional>

@@ -1,7 +1,6 @@
-// The Windows build's EmulatorServer: cpprestsdk is built there with its WinHTTP client only
-// (CPPREST_HTTP_LISTENER_IMPL=none, scripts/deps-mingw), so there is no listener to serve on.
-// The emulator's logic and PKI are the same on every OS; run the server on Linux (or in WSL) and
-// point the Windows program at it (docs/windows-under-wine.md).
+// The Windows builds' EmulatorServer: the server (server.cpp) is written on BSD sockets and
+// runs on Linux only. The emulator's logic and PKI are the same on every OS; run the server on
+// Linux (or in WSL) and point the Windows program at it (docs/windows-under-wine.md).
 #include "emulator/server.h"
 
 #include <stdexcept>

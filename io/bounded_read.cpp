@@ -46,20 +46,20 @@ ReadResult read_at_most(std::istream& in, std::size_t cap) {
 }
 
 ReadResult read_file_at_most(const std::filesystem::path& path, std::size_t cap) {
+  ReadResult r;
+  // A folder opens as a stream on Linux (and fails at the first read), and fails to open on
+  // Windows with "Permission denied": say what it is on both.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    r.status = ReadStatus::kCannotOpen;
+    r.error = "it is a folder, not a file";
+    return r;
+  }
   errno = 0;
   std::ifstream f(path, std::ios::binary);
   if (!f) {
-    ReadResult r;
     r.status = ReadStatus::kCannotOpen;
     r.error = os_error_text();
-    return r;
-  }
-  // A folder opens as a stream on Linux and fails at the first read; say so plainly.
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    ReadResult r;
-    r.status = ReadStatus::kCannotOpen;
-    r.error = "it is a folder, not a file";
     return r;
   }
   return read_at_most(f, cap);

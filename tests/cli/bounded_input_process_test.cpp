@@ -2,20 +2,26 @@
 // file, an endless standard input and an endless batch line. Each must end with its documented
 // verdict, and the child's peak memory (its rusage) must stay near that of verifying one small
 // document: before the caps, the sparse file took 2 GiB and the pipes never returned.
-// Linux only (fork/exec, wait4); the Windows exe gets the same under Wine in
+// And the emulator (`hciattest emulate`): endless headers, a 2 GB body and HTTP/0.9 garbage are
+// each refused with their status, its peak memory (VmHWM) staying put. Linux only (fork/exec, wait4); the Windows exe gets the same under Wine in
 // tests/windows/exe_bounded_input_test.sh.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -165,6 +171,123 @@ TEST_F(BoundedInput, AnEndlessBatchLineIsRejectedAndTheLineAfterItIsVerified) {
   EXPECT_NE(lines[0].find("--max-bytes"), std::string::npos) << lines[0];
   EXPECT_EQ(lines[1].rfind("line 2: verified", 0), 0u) << lines[1];
   expect_bounded(r);
+}
+
+// The emulator under hostile clients: one connection each, over loopback.
+class HostileClients : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("hciattest-hostile-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    std::mt19937 rng(std::random_device{}());
+    for (int attempt = 0; attempt < 10 && pid_ <= 0; ++attempt) {
+      port_ = static_cast<std::uint16_t>(std::uniform_int_distribution<int>(20000, 60000)(rng));
+      const std::string root = (dir_ / "root.pem").string();
+      const pid_t pid = ::fork();
+      if (pid == 0) {
+        const int null = ::open("/dev/null", O_RDWR);
+        ::dup2(null, 0), ::dup2(null, 1), ::dup2(null, 2);
+        const std::string listen = "127.0.0.1:" + std::to_string(port_);
+        ::execl(HCIATTEST_BIN, HCIATTEST_BIN, "emulate", "--listen", listen.c_str(), "--root-out",
+                root.c_str(), "--quiet", static_cast<char*>(nullptr));
+        ::_exit(127);
+      }
+      for (int i = 0; i < 100 && !fs::exists(root); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        int status = 0;
+        if (::waitpid(pid, &status, WNOHANG) == pid) break;  // the port was taken: try another
+      }
+      if (fs::exists(root)) pid_ = pid;
+    }
+    ASSERT_GT(pid_, 0) << "the emulator did not start";
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    fs::remove_all(dir_);
+  }
+  int connect_to_emulator() const {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port_);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
+      ::close(fd);
+      return -1;
+    }
+    const timeval timeout{10, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+    return fd;
+  }
+  // Sends `head`, then `filler` up to `times` times or until the emulator stops taking it;
+  // returns what it answered (its status line first) and how much of the filler went out.
+  std::string exchange(const std::string& head, const std::string& filler, std::size_t times,
+                       std::size_t* filler_sent = nullptr) const {
+    const int fd = connect_to_emulator();
+    if (fd < 0) return "(no connection)";
+    write_repeated(fd, head, 1);
+    std::size_t sent = 0;
+    while (sent / std::max<std::size_t>(filler.size(), 1) < times && !filler.empty() &&
+           write_repeated(fd, filler, 1)) {
+      sent += filler.size();
+    }
+    if (filler_sent != nullptr) *filler_sent = sent;
+    std::string answer;
+    char buf[4096];
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof(buf), 0)) > 0;) answer.append(buf, n);
+    ::close(fd);
+    return answer;
+  }
+  long peak_kib() const {
+    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+    }
+    return -1;
+  }
+
+  fs::path dir_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+const std::string kAttested =
+    "GET /metadata/attested/document?api-version=2021-12-13&nonce=1234567890 HTTP/1.1\r\n"
+    "Host: 127.0.0.1\r\nMetadata: true\r\n";
+
+TEST_F(HostileClients, AreRefusedWithTheirStatusAndTheEmulatorsMemoryStaysPut) {
+  ::signal(SIGPIPE, SIG_IGN);
+  const std::string good = kAttested + "Connection: close\r\n\r\n";
+  const std::string first = exchange(good, "", 0);
+  ASSERT_EQ(first.rfind("HTTP/1.1 200 OK", 0), 0u) << first.substr(0, 300);
+  const long baseline = peak_kib();
+  ASSERT_GT(baseline, 0);
+
+  // Headers forever (256 MiB offered): 431 once past 16 KiB, and the rest is not taken.
+  std::size_t sent = 0;
+  std::string answer = exchange(kAttested, "X-Filler: " + std::string(1000, 'f') + "\r\n",
+                                256 * 1024, &sent);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 431 ", 0), 0u) << answer.substr(0, 200);
+  EXPECT_LT(sent, 64u * 1024 * 1024) << "the emulator kept reading headers";
+
+  // A 2 GB body announced, 256 MiB of it offered: 413 before any of it is read.
+  answer = exchange(kAttested + "Content-Length: 2147483648\r\n\r\n", std::string(1 << 20, 'b'),
+                    256, &sent);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413 ", 0), 0u) << answer.substr(0, 200);
+  EXPECT_LT(sent, 64u * 1024 * 1024) << "the emulator kept reading the body";
+
+  // HTTP/0.9 and garbage.
+  EXPECT_EQ(exchange("GET /metadata/attested/document\r\n\r\n", "", 0).rfind("HTTP/1.1 400 ", 0),
+            0u);
+  EXPECT_EQ(exchange("\x16\x03\x01 hello\r\n\r\n", "", 0).rfind("HTTP/1.1 400 ", 0), 0u);
+
+  EXPECT_LT(peak_kib(), baseline + 8 * 1024) << "baseline " << baseline << " KiB";
+  // And it still serves.
+  EXPECT_EQ(exchange(good, "", 0).rfind("HTTP/1.1 200 OK", 0), 0u);
 }
 
 }  // namespace
