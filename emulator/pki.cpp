@@ -2,10 +2,10 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include "emulator/detail/x509_builder.h"
+#include "io/bounded_read.h"
 
 namespace hciattest::emulator {
 
@@ -35,16 +35,21 @@ CertRequest leaf_request(const std::string& name, std::int64_t now) {
   return r;
 }
 
+// The PEM files of --pki DIR: each holds one certificate or key, a few KiB.
+constexpr std::size_t kMaxPkiFileBytes = 64 * 1024;
+
 std::string read_text(const std::filesystem::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  if (!f) {
-    throw std::runtime_error("cannot read " + p.string() +
+  io::ReadResult r = io::read_file_at_most(p, kMaxPkiFileBytes);
+  if (r.status == io::ReadStatus::kOverCap) {
+    throw std::runtime_error(io::cap_message(p.string(), kMaxPkiFileBytes, "") +
+                             ": --pki DIR holds the PEM files --save-pki wrote, a few KiB each");
+  }
+  if (r.status != io::ReadStatus::kOk) {
+    throw std::runtime_error("cannot read " + p.string() + ": " + r.error +
                              ": --pki DIR needs root.pem, issuing-ca.pem, issuing-ca.key, "
                              "signer.pem and signer.key (write them with --save-pki DIR)");
   }
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+  return std::move(r.bytes);
 }
 
 void write_text(const std::filesystem::path& p, const std::string& text, bool secret) {
