@@ -133,7 +133,14 @@ struct VerifierStats {
   std::uint64_t chain_builds = 0;
 };
 
-// Not thread-safe: use one Verifier per thread (they may share the TrustStore).
+// Not thread-safe: use one Verifier per thread. What threads share, and why that is safe:
+// - the TrustStore (one shared_ptr<const TrustStore>): after its add_* calls it is only read;
+//   OpenSSL 3 locks the X509_STORE's lookups and each certificate's lazily cached extensions;
+// - VerifyOptions by value: each Verifier has its own copy; `fetch_issuer` may be called from
+//   several threads at once (imds::fetch_aia keeps no state between calls).
+// Not shared: each Verifier's cache of decoded signers and chain verdicts (a worker decodes a
+// region's signer once; sharing it would put a lock on every document's path).
+// `hciattest verify --batch --jobs N` runs N Verifiers this way (cli/batch_runner.h).
 class Verifier {
  public:
   Verifier(std::shared_ptr<const TrustStore> trust, VerifyOptions options);

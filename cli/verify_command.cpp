@@ -2,11 +2,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "attest/signer_policy.h"
 #include "attest/verifier.h"
+#include "cli/batch_runner.h"
 #include "cli/exit_codes.h"
 #include "cli/input_file.h"
 #include "cli/time_arg.h"
@@ -124,7 +127,14 @@ int run_single(attest::Verifier& verifier, const VerifyCommandOptions& o, Comman
 // The member of a batch line that carries the nonce the relying party sent for that document.
 constexpr const char* kBatchNonceMember = "expected_nonce";
 
-int run_batch(attest::Verifier& verifier, const VerifyCommandOptions& o, CommandIo& io) {
+// --jobs unset: one worker per core (hardware_concurrency may say 0: then one).
+unsigned batch_jobs(const VerifyCommandOptions& o) {
+  if (o.jobs) return *o.jobs;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+int run_batch_command(std::shared_ptr<const attest::TrustStore> trust, const attest::VerifyOptions& options,
+              const VerifyCommandOptions& o, CommandIo& io) {
   std::ifstream file;
   std::istream* in = &io.in;
   if (*o.batch != "-") {
@@ -132,31 +142,22 @@ int run_batch(attest::Verifier& verifier, const VerifyCommandOptions& o, Command
     if (!file) throw UsageError{"cannot open --batch file \"" + *o.batch + "\""};
     in = &file;
   }
-  std::size_t verified = 0, rejected = 0;
-  std::string line;
   // Each line is read up to one byte past --max-bytes. A longer line reaches the verifier as that
   // prefix (envelope_too_large, with its line number) and its report is written at once; the
   // reader then skips the rest of it without keeping it, so the lines after it are verified and
   // an endless line holds no memory.
   io::LineReader reader(*in, o.max_bytes);
-  for (io::LineReader::Status st; (st = reader.next(line)) != io::LineReader::Status::kEnd;) {
-    if (st == io::LineReader::Status::kLine &&
-        line.find_first_not_of(" \t\r") == std::string::npos) {
-      continue;
-    }
-    // The verifier reads the line's "expected_nonce" with the envelope (kBatchNonceMember), so
-    // that a line is scanned once: parsing each line here cost more than verifying it.
-    attest::VerificationReport report = verifier.verify(line);
-    (report.verified ? verified : rejected)++;
-    if (o.output == "json") {
-      io.out << batch_line_json(reader.line_number(), report).dump() << "\n";
-    } else {
-      io.out << batch_line_text(reader.line_number(), report) << "\n";
-    }
-    if (st == io::LineReader::Status::kOverCap) io.out.flush();
-  }
-  io.err << verified << " verified, " << rejected << " rejected\n";
-  return rejected == 0 ? kExitOk : kExitFailed;
+  // The verifier reads the line's "expected_nonce" with the envelope (kBatchNonceMember), so
+  // that a line is scanned once: parsing each line here cost more than verifying it.
+  const bool json = o.output == "json";
+  const BatchCounts counts = run_batch(
+      reader, [&] { return std::make_unique<attest::Verifier>(trust, options); }, batch_jobs(o),
+      [json](std::size_t line, const attest::VerificationReport& report) {
+        return json ? batch_line_json(line, report).dump() : batch_line_text(line, report);
+      },
+      io.out);
+  io.err << counts.verified << " verified, " << counts.rejected << " rejected\n";
+  return counts.rejected == 0 ? kExitOk : kExitFailed;
 }
 
 }  // namespace
@@ -214,6 +215,11 @@ CLI::App* add_verify_command(CLI::App& app, VerifyCommandOptions& o) {
                   "Verify one document per line (JSON lines) from FILE or '-'; a line may add "
                   "\"expected_nonce\"")
       ->type_name("FILE");
+  cmd->add_option("--jobs,-j", o.jobs,
+                  "With --batch: verify on N threads (default: one per core); results keep the "
+                  "input order")
+      ->type_name("N")
+      ->check(CLI::Range(1, 256));
   cmd->add_option("--nonce", o.nonce, "The nonce sent with the request; must match the payload");
   add_verification_options(cmd, o);
   return cmd;
@@ -223,9 +229,13 @@ int run_verify(const VerifyCommandOptions& o, CommandIo& io) {
   try {
     auto trust = build_trust(o);
     attest::VerifyOptions options = build_options(o, io);
-    if (o.batch) options.nonce_member = kBatchNonceMember;
+    if (o.batch) {
+      options.nonce_member = kBatchNonceMember;
+      return run_batch_command(trust, options, o, io);
+    }
+    if (o.jobs) throw UsageError{"--jobs has no effect without --batch"};
     attest::Verifier verifier(trust, std::move(options));
-    return o.batch ? run_batch(verifier, o, io) : run_single(verifier, o, io);
+    return run_single(verifier, o, io);
   } catch (const UsageError& e) {
     io.err << "hciattest verify: " << e.message << "\n";
     return kExitUsage;

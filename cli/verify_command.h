@@ -23,6 +23,7 @@ namespace hciattest::cli {
 struct VerifyCommandOptions {
   std::string input = "-";                 // file path, or "-" for standard input
   std::optional<std::string> batch;        // JSON-lines file, or "-"
+  std::optional<unsigned> jobs;            // --batch workers; unset: one per core
   std::vector<std::string> ca_files;
   std::vector<std::string> intermediate_files;
   bool system_store = false;

@@ -109,6 +109,11 @@ LineReader::Status LineReader::next(std::string& line) {
   return Status::kLine;
 }
 
+bool LineReader::more_buffered() const {
+  std::streambuf* buf = in_.rdbuf();
+  return buf != nullptr && buf->in_avail() > 0;
+}
+
 void LineReader::skip_rest_of_line() {
   skipping_ = false;
   // istream::ignore up to the delimiter discards without storing (libstdc++ scans its buffer

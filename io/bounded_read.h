@@ -63,6 +63,10 @@ class LineReader {
   // The number of the line next() returned last, from 1.
   std::size_t line_number() const { return line_number_; }
 
+  // True when the stream already holds more input, so that next() would not wait for it (the
+  // stream's buffer, or what the OS says is ready: streambuf::in_avail).
+  bool more_buffered() const;
+
  private:
   void skip_rest_of_line();
 

@@ -1,0 +1,44 @@
+// `verify --batch`: lines in, one result line per document out, in input order, on one thread or
+// on N workers.
+//
+// With jobs > 1, the reading thread hands lines to the workers in small chunks, each worker
+// verifies with its own Verifier (made by `make_verifier` on that worker's thread; Verifier is not
+// thread-safe, the TrustStore the factory shares is: attest/verifier.h), and a writer thread
+// writes the chunks' results in input order as soon as each is next. At most `kChunksPerJob`
+// chunks per worker are in flight: the reader waits beyond that, so memory stays bounded however
+// long the input. A chunk is handed over when full, or as soon as no further input is already
+// buffered, so a relying party that streams one document and waits for its answer gets it.
+// A line's rejection never stops the batch.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <string>
+
+#include "attest/verifier.h"
+#include "io/bounded_read.h"
+
+namespace hciattest::cli {
+
+struct BatchCounts {
+  std::size_t verified = 0;
+  std::size_t rejected = 0;
+};
+
+// What one result line says: `line` is the input line number (from 1).
+using BatchRender =
+    std::function<std::string(std::size_t line, const attest::VerificationReport& report)>;
+
+inline constexpr std::size_t kLinesPerChunk = 16;
+inline constexpr std::size_t kChunksPerJob = 4;
+
+// Reads every line of `reader` (blank ones skipped), verifies each, writes render(...) + "\n" to
+// `out` in input order. jobs == 1 runs on the calling thread. An exception from a worker (none is
+// expected: the verifier reports failures as values) is rethrown here once every thread stopped.
+BatchCounts run_batch(io::LineReader& reader,
+                      const std::function<std::unique_ptr<attest::Verifier>()>& make_verifier,
+                      unsigned jobs, const BatchRender& render, std::ostream& out);
+
+}  // namespace hciattest::cli
