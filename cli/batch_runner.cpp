@@ -39,7 +39,6 @@ void verify_chunk(attest::Verifier& verifier, const BatchRender& render, Chunk& 
     chunk.results += '\n';
   }
   chunk.lines.clear();
-  chunk.lines.shrink_to_fit();
 }
 
 BatchCounts run_inline(io::LineReader& reader, attest::Verifier& verifier,

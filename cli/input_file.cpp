@@ -2,26 +2,29 @@
 
 #include "cli/usage_error.h"
 #include "cli/utf8_path.h"
-#include "io/bounded_read.h"
 
 namespace hciattest::cli {
+
+void throw_if_unreadable(const io::ReadResult& r, const std::string& what) {
+  if (r.status == io::ReadStatus::kCannotOpen) {
+    throw UsageError{"cannot open " + what + ": " + r.error +
+                     ": check the path and that you may read it"};
+  }
+  if (r.status == io::ReadStatus::kReadError) {
+    throw UsageError{"cannot read " + what + ": " + r.error +
+                     ": check the file and the disk or share it is on"};
+  }
+}
 
 std::string read_option_file(const std::string& path, std::string_view option, std::size_t cap,
                              std::string_view over_cap_hint) {
   const std::string what = std::string(option) + " \"" + path + "\"";
   io::ReadResult r = io::read_file_at_most(utf8_path(path), cap);
-  switch (r.status) {
-    case io::ReadStatus::kOk:
-      return std::move(r.bytes);
-    case io::ReadStatus::kOverCap:
-      throw UsageError{io::cap_message(what, cap, "") + ": " + std::string(over_cap_hint)};
-    case io::ReadStatus::kCannotOpen:
-      throw UsageError{"cannot open " + what + ": " + r.error +
-                       ": check the path and that you may read it"};
-    case io::ReadStatus::kReadError:
-      break;
+  throw_if_unreadable(r, what);
+  if (r.status == io::ReadStatus::kOverCap) {
+    throw UsageError{io::cap_message(what, cap, "") + ": " + std::string(over_cap_hint)};
   }
-  throw UsageError{"cannot read " + what + ": " + r.error};
+  return std::move(r.bytes);
 }
 
 }  // namespace hciattest::cli

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "io/bounded_read.h"
+
 namespace hciattest::cli {
 
 // A PEM file of CA certificates: the whole bundle (20 certificates) is about 40 KiB, Debian's
@@ -21,6 +23,11 @@ inline constexpr std::size_t kMaxJournalBytes = 1024 * 1024;
 // what such a file usually holds). `option` names the input in those messages.
 std::string read_option_file(const std::string& path, std::string_view option, std::size_t cap,
                              std::string_view over_cap_hint);
+
+// Throws UsageError when `r` could not be read: "cannot open WHAT: <why>: check the path and
+// that you may read it", or "cannot read WHAT: <why>: ...". `what` names the input
+// ("the document \"doc.json\""). An over-cap result is left to the caller.
+void throw_if_unreadable(const io::ReadResult& r, const std::string& what);
 
 // The hint for a PEM file over kMaxPemFileBytes.
 inline constexpr std::string_view kPemOverCapHint =

@@ -3,6 +3,9 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -102,13 +105,7 @@ namespace {
 std::string read_document(const VerifyCommandOptions& o, CommandIo& io) {
   io::ReadResult r = o.input == "-" ? io::read_at_most(io.in, o.max_bytes)
                                     : io::read_file_at_most(utf8_path(o.input), o.max_bytes);
-  if (r.status == io::ReadStatus::kCannotOpen) {
-    throw UsageError{"cannot open the document \"" + o.input + "\": " + r.error +
-                     ": check the path and that you may read it"};
-  }
-  if (r.status == io::ReadStatus::kReadError) {
-    throw UsageError{"cannot read the document \"" + o.input + "\": " + r.error};
-  }
+  throw_if_unreadable(r, "the document \"" + o.input + "\"");
   return std::move(r.bytes);
 }
 
@@ -138,8 +135,17 @@ int run_batch_command(std::shared_ptr<const attest::TrustStore> trust, const att
   std::ifstream file;
   std::istream* in = &io.in;
   if (*o.batch != "-") {
+    std::error_code ec;
+    if (std::filesystem::is_directory(utf8_path(*o.batch), ec)) {
+      throw UsageError{"--batch \"" + *o.batch + "\" is a folder: give the JSON-lines file in it"};
+    }
+    errno = 0;
     file.open(utf8_path(*o.batch), std::ios::binary);
-    if (!file) throw UsageError{"cannot open --batch file \"" + *o.batch + "\""};
+    if (!file) {
+      throw UsageError{"cannot open --batch \"" + *o.batch + "\": " +
+                       std::string(errno != 0 ? std::strerror(errno) : "unknown error") +
+                       ": check the path and that you may read it"};
+    }
     in = &file;
   }
   // Each line is read up to one byte past --max-bytes. A longer line reaches the verifier as that
@@ -157,6 +163,12 @@ int run_batch_command(std::shared_ptr<const attest::TrustStore> trust, const att
       },
       io.out);
   io.err << counts.verified << " verified, " << counts.rejected << " rejected\n";
+  if (reader.read_failed()) {
+    // Never an exit 0 for a batch that was not read to its end.
+    throw UsageError{"reading --batch \"" + *o.batch + "\" failed after line " +
+                     std::to_string(reader.line_number()) +
+                     ": the lines after it were not verified; check the file or the pipe"};
+  }
   return counts.rejected == 0 ? kExitOk : kExitFailed;
 }
 

@@ -114,6 +114,8 @@ bool LineReader::more_buffered() const {
   return buf != nullptr && buf->in_avail() > 0;
 }
 
+bool LineReader::read_failed() const { return in_.bad(); }
+
 void LineReader::skip_rest_of_line() {
   skipping_ = false;
   // istream::ignore up to the delimiter discards without storing (libstdc++ scans its buffer

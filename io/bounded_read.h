@@ -67,6 +67,10 @@ class LineReader {
   // stream's buffer, or what the OS says is ready: streambuf::in_avail).
   bool more_buffered() const;
 
+  // True when reading failed (a device error, or a folder opened as a file): kEnd then means
+  // "stopped", not "no more input", and the caller must say so.
+  bool read_failed() const;
+
  private:
   void skip_rest_of_line();
 

@@ -231,10 +231,7 @@ class HostileClients : public ::testing::Test {
     if (fd < 0) return "(no connection)";
     write_repeated(fd, head, 1);
     std::size_t sent = 0;
-    while (sent / std::max<std::size_t>(filler.size(), 1) < times && !filler.empty() &&
-           write_repeated(fd, filler, 1)) {
-      sent += filler.size();
-    }
+    for (std::size_t i = 0; i < times && write_repeated(fd, filler, 1); ++i) sent += filler.size();
     if (filler_sent != nullptr) *filler_sent = sent;
     std::string answer;
     char buf[4096];

@@ -190,6 +190,18 @@ TEST_F(VerifyCommand, APemFileOverItsCapIsAUsageErrorNamingTheCap) {
   }
 }
 
+TEST_F(VerifyCommand, ABatchThatCannotBeReadIsNeverAPass) {
+  // A folder opens as a stream on Linux and fails at the first read: that must not read as an
+  // empty batch (exit 0).
+  Result folder = run({"verify", "--batch", dir_.string(), "--ca-file", root()});
+  EXPECT_EQ(folder.code, kExitUsage) << folder.err;
+  EXPECT_NE(folder.err.find("is a folder: give the JSON-lines file in it"), std::string::npos)
+      << folder.err;
+  Result missing = run({"verify", "--batch", (dir_ / "absent.jsonl").string(), "--ca-file", root()});
+  EXPECT_EQ(missing.code, kExitUsage);
+  EXPECT_NE(missing.err.find("check the path"), std::string::npos) << missing.err;
+}
+
 TEST_F(VerifyCommand, UsageErrorsExitTwoAndNameTheProblem) {
   Result missing = run({"verify", "/nonexistent/doc.json"});
   EXPECT_EQ(missing.code, kExitUsage);

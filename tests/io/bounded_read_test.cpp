@@ -203,5 +203,37 @@ TEST(LineReader, SkipsAHugeLineWithoutKeepingIt) {
   EXPECT_EQ(reader.next(line), LineReader::Status::kEnd);
 }
 
+// One line, then a read error (as filebuf throws for EIO or a folder).
+class FailingAfterOneLine : public std::streambuf {
+ protected:
+  int_type underflow() override {
+    if (served_) throw std::ios_base::failure("read error");
+    served_ = true;
+    setg(line_, line_, line_ + 2);
+    return traits_type::to_int_type(line_[0]);
+  }
+
+ private:
+  char line_[2] = {'a', '\n'};
+  bool served_ = false;
+};
+
+TEST(LineReader, TellsAReadErrorFromTheEnd) {
+  FailingAfterOneLine failing;
+  std::istream in(&failing);
+  LineReader reader(in, 10);
+  std::string line;
+  ASSERT_EQ(reader.next(line), LineReader::Status::kLine);
+  EXPECT_FALSE(reader.read_failed());
+  EXPECT_EQ(reader.next(line), LineReader::Status::kEnd);
+  EXPECT_TRUE(reader.read_failed());
+
+  std::istringstream fine("a\n");
+  LineReader ok(fine, 10);
+  while (ok.next(line) != LineReader::Status::kEnd) {
+  }
+  EXPECT_FALSE(ok.read_failed());
+}
+
 }  // namespace
 }  // namespace hciattest::io

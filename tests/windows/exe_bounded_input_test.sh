@@ -7,23 +7,10 @@
 # one small document. Also: a DER document piped in arrives byte for byte (standard input in
 # binary mode; the text mode would stop at its first 0x1A) and verifies.
 # Usage: exe_bounded_input_test.sh LINUX_HCIATTEST WINDOWS_EXE. Exit 77 (skipped) when either is
-# missing or Wine is not there. Needs WINEPREFIX set up (scripts/test does it).
+# missing or Wine is not there.
 set -euo pipefail
-linux="${1:-}" exe="${2:-}"
-wine="$(command -v wine || echo /usr/lib/wine/wine64)"
-[ -x "$linux" ] || { echo "skipped: no Linux hciattest at '$linux' (build the linux preset first)"; exit 77; }
-[ -f "$exe" ] || { echo "skipped: no hciattest.exe at '$exe'"; exit 77; }
-[ -x "$wine" ] || { echo "skipped: Wine is not installed"; exit 77; }
-export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-
-work="$(mktemp -d)"
-emu_pid=""
-cleanup() { [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-cd "$work"
-cp "$exe" hciattest.exe
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# shellcheck source=exe_test_lib.sh
+source "$(dirname "$0")/exe_test_lib.sh"
 
 # A genuine document and its root, from the Linux emulator on loopback.
 port=$((20000 + RANDOM % 20000))
