@@ -44,4 +44,54 @@ std::string preferred_kms_host(const std::string& cloud) {
   return hosts.empty() ? std::string() : hosts.front().host;
 }
 
+std::vector<std::string> kms_addresses_for(const std::string& cloud,
+                                           const std::vector<std::string>& resolved) {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& a) {
+    if (!a.empty() && std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
+  };
+  for (const auto& e : kms_hosts_for(cloud)) {
+    for (const auto& a : e.documented_addresses) add(a);
+  }
+  for (const auto& a : resolved) add(a);
+  return out;
+}
+
+std::string forced_tunnel_remedy(const std::string& cloud, const std::vector<std::string>& addresses,
+                                 const AzureVmContext& vm) {
+  const std::string rg = vm.resource_group.empty() ? "<vm-resource-group>" : vm.resource_group;
+  const std::string name = vm.vm_name.empty() ? "<vm-name>" : vm.vm_name;
+  std::string az_cloud;
+  if (cloud == "usgov") az_cloud = "az cloud set --name AzureUSGovernment; ";
+  else if (cloud == "china") az_cloud = "az cloud set --name AzureChinaCloud; ";
+  else if (cloud == "germany") az_cloud = "az cloud set --name AzureGermanCloud; ";
+  std::string out =
+      "Azure's KMS answers only traffic that comes from Azure: a route that sends it elsewhere "
+      "(ExpressRoute or VPN forced tunnelling, a 0.0.0.0/0 route to a firewall appliance) makes it "
+      "unreachable. See where the NIC sends it: " + az_cloud +
+      "az network nic show-effective-route-table --ids $(az vm show -g " + rg + " -n " + name +
+      " --query \"networkProfile.networkInterfaces[0].id\" -o tsv) -o table (Azure PowerShell: "
+      "Get-AzEffectiveRouteTable -ResourceGroupName " + rg + " -NetworkInterfaceName <nic-name>). "
+      "If 0.0.0.0/0 goes to VirtualNetworkGateway or VirtualAppliance, add a /32 route with next "
+      "hop Internet for each KMS address to the route table of the VM's subnet:";
+  for (const auto& a : addresses) {
+    std::string id = a;
+    for (char& c : id) c = c == '.' ? '-' : c;
+    out += " az network route-table route create -g <route-table-resource-group> "
+           "--route-table-name <route-table> -n kms-" + id + " --address-prefix " + a +
+           "/32 --next-hop-type Internet;";
+  }
+  out += " (Azure PowerShell: $rt = Get-AzRouteTable -ResourceGroupName <route-table-resource-group> "
+         "-Name <route-table>;";
+  for (const auto& a : addresses) {
+    std::string id = a;
+    for (char& c : id) c = c == '.' ? '-' : c;
+    out += " Add-AzRouteConfig -RouteTable $rt -Name kms-" + id + " -AddressPrefix " + a +
+           "/32 -NextHopType Internet;";
+  }
+  out += " Set-AzRouteTable -RouteTable $rt)";
+  if (!vm.subscription_id.empty()) out += " in subscription " + vm.subscription_id;
+  return out;
+}
+
 }  // namespace hciattest::activation

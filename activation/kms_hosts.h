@@ -26,4 +26,23 @@ std::vector<KmsHostEntry> kms_hosts_for(const std::string& cloud);
 // The one host to set for `cloud` ("public" when empty); empty for an unknown cloud.
 std::string preferred_kms_host(const std::string& cloud);
 
+// Every address of the cloud's KMS hosts, current and legacy: the table's documented ones, then
+// `resolved` (what the names answer today), without repeats.
+std::vector<std::string> kms_addresses_for(const std::string& cloud,
+                                           const std::vector<std::string>& resolved);
+
+// What IMDS says about the VM, to fill in the commands; empty fields become placeholders.
+struct AzureVmContext {
+  std::string resource_group;  // compute.resourceGroupName
+  std::string vm_name;         // compute.name
+  std::string subscription_id;  // compute.subscriptionId
+};
+
+// The repair of forced tunnelling (Azure's KMS answers only traffic that comes from Azure): a /32
+// route with next hop Internet for each address, as Azure CLI and Azure PowerShell commands for
+// the subnet's route table, and the commands that show the NIC's effective routes first. One
+// paragraph for a network team to act on.
+std::string forced_tunnel_remedy(const std::string& cloud, const std::vector<std::string>& addresses,
+                                 const AzureVmContext& vm);
+
 }  // namespace hciattest::activation

@@ -162,6 +162,12 @@ void plan_aws_routes(const ActivationFacts& f, ActivationPlan& p) {
     s.metric = def.metric;
     p.steps.push_back(s);
   }
+  if (f.launch_agent) {
+    const bool repairing = std::any_of(p.steps.begin(), p.steps.end(),
+                                       [](const PlanStep& s) { return s.kind == StepKind::kSetRoute; });
+    p.notes.push_back("launch agent: " + f.launch_agent->summary +
+                      (repairing ? "; " + f.launch_agent->persistence : std::string()));
+  }
 }
 
 void plan_key(const ActivationFacts& f, const PlanOptions& o, ActivationPlan& p) {

@@ -10,6 +10,7 @@
 
 #include "activation/edition.h"
 #include "activation/kms_target.h"
+#include "activation/launch_agent.h"
 #include "activation/licensing.h"
 #include "hostcheck/network.h"
 #include "hostcheck/platform.h"
@@ -34,6 +35,9 @@ struct ActivationFacts {
   // AWS only: the primary adapter's default route and the routes to .250/.251.
   std::optional<hostcheck::Route> default_route;
   std::vector<AwsRouteFacts> aws_routes;
+  // AWS only: which launch agent the AMI has (activation/launch_agent.h): whether the route repair
+  // lasts across the next subnet move.
+  std::optional<LaunchAgentVerdict> launch_agent;
 };
 
 struct PlanOptions {

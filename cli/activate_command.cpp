@@ -141,6 +141,9 @@ ActivationFacts collect_machine_activation_facts(hostcheck::Platform platform,
   f.task = activation::make_task_scheduler()->read(activation::kImdsTaskFolder,
                                                    activation::kImdsTaskName);
   f.elevated = activation::running_elevated();
+  if (platform == hostcheck::Platform::kAws) {
+    f.launch_agent = activation::classify_launch_agent(activation::probe_launch_agent());
+  }
   return f;
 }
 
@@ -183,7 +186,7 @@ nlohmann::json activation_plan_to_json(const ActivationFacts& f, const Activatio
                          {"last_run", f.task.last_run}, {"next_run", f.task.next_run},
                          {"actions", f.task.actions}, {"triggers", f.task.triggers}};
   if (f.task.last_result) task["last_result"] = activation::describe_error_code(*f.task.last_result);
-  return {{"schema", kActivatePlanSchema},
+  nlohmann::json out = {{"schema", kActivatePlanSchema},
           {"platform", std::string(hostcheck::platform_id(f.platform))},
           {"edition", {{"edition_id", f.version.edition_id}, {"build", f.version.build},
                        {"family", activation::edition_family_id(p.edition.family)},
@@ -199,6 +202,13 @@ nlohmann::json activation_plan_to_json(const ActivationFacts& f, const Activatio
           {"steps", steps},
           {"refusals", p.refusals},
           {"notes", p.notes}};
+  if (f.launch_agent) {
+    out["launch_agent"] = {{"agent", activation::launch_agent_id(f.launch_agent->agent)},
+                           {"routes_repair_themselves", f.launch_agent->routes_repair_themselves},
+                           {"summary", f.launch_agent->summary},
+                           {"evidence", f.launch_agent->evidence}};
+  }
+  return out;
 }
 
 std::string activation_plan_to_text(const ActivationFacts& f, const ActivationPlan& p) {
@@ -210,6 +220,12 @@ std::string activation_plan_to_text(const ActivationFacts& f, const ActivationPl
   s << "\nlicensing  " << licensing_line(f.licensing) << "\n";
   s << "task       " << task_line(f.task) << "\n";
   s << "platform   " << hostcheck::platform_id(f.platform) << "\n";
+  if (f.launch_agent) {
+    s << "launch     " << activation::launch_agent_name(f.launch_agent->agent)
+      << (f.launch_agent->routes_repair_themselves ? " (sets the routes again at boot)"
+                                                   : " (does not set the routes again)")
+      << "\n";
+  }
   if (!p.method_reason.empty()) {
     s << "method     " << activation::method_id(p.method) << ": " << p.method_reason << "\n";
   }

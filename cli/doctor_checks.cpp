@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "activation/error_codes.h"
+#include "activation/kms_diagnosis.h"
 #include "attest/anchors.h"
 
 namespace hciattest::cli {
@@ -222,21 +223,137 @@ DoctorCheck check_document(const DoctorFacts& f) {
   return c;
 }
 
-DoctorCheck check_kms(const DoctorFacts& f, const activation::KmsProbeReport& k,
+bool not_applicable(const std::string& error) {
+  return error.find("not applicable") != std::string::npos;
+}
+
+bool is_blocked(activation::FlowVerdict v) {
+  return v == activation::FlowVerdict::kBlockedByRule || v == activation::FlowVerdict::kBlockedByDefault;
+}
+
+std::vector<std::string> ipv4_only(const std::vector<std::string>& addresses) {
+  std::vector<std::string> out;
+  for (const auto& a : addresses) {
+    if (hostcheck::parse_ipv4(a)) out.push_back(a);
+  }
+  return out;
+}
+
+DoctorCheck check_kms(const DoctorFacts& f, const activation::KmsProbeReport& probe,
                       const std::string& id) {
-  DoctorCheck c = make(id.c_str(), ("KMS " + k.target.text()).c_str());
-  c.evidence = k.evidence;
-  c.summary = k.summary;
-  if (k.verdict == activation::KmsVerdict::kKmsEndpoint) {
+  DoctorCheck c = make(id.c_str(), ("KMS " + probe.target.text()).c_str());
+  if (probe.verdict == activation::KmsVerdict::kKmsEndpoint) {
+    c.evidence = probe.evidence;
+    c.summary = probe.summary;
     c.status = DoctorStatus::kPass;
     return c;
   }
+  activation::KmsProbeReport k = probe;
+  activation::KmsSilenceContext why;
+  why.firewall = &f.firewall;
+  if (f.platform.platform == Platform::kAzure) {
+    why.azure_cloud = f.activation.cloud.empty() ? "public" : f.activation.cloud;
+    why.vm = f.azure_vm;
+  }
+  const activation::KmsSilenceCause cause = activation::explain_kms_silence(k, why);
+  c.evidence = k.evidence;
+  c.summary = k.summary;
   c.status = DoctorStatus::kFail;
   c.remedy = k.remedy;
-  if (f.platform.platform == Platform::kAws && k.verdict == activation::KmsVerdict::kUnreachable) {
+  if (cause == activation::KmsSilenceCause::kFirewall) {
+    c.remedy += " (windows-firewall lists every flow it decides)";
+  } else if (cause == activation::KmsSilenceCause::kNone && f.platform.platform == Platform::kAws &&
+             k.verdict == activation::KmsVerdict::kUnreachable) {
     c.remedy = "see aws-kms-routes; security groups and network ACLs must allow TCP 1688 out";
   }
   c.remedy += "; check again with: hciattest kms probe " + k.target.text();
+  return c;
+}
+
+DoctorCheck check_windows_firewall(const DoctorFacts& f,
+                                   const std::vector<activation::FlowFinding>& findings) {
+  const char* id = "windows-firewall";
+  const char* title = "Windows Firewall: outbound to IMDS and KMS";
+  const activation::FirewallReading& r = f.firewall;
+  if (!r.available) {
+    if (not_applicable(r.error)) return skip(id, title, r.error);
+    DoctorCheck c = make(id, title);
+    c.status = DoctorStatus::kWarn;
+    c.summary = "cannot read the Windows Firewall policy: " + r.error;
+    c.remedy = "check that the Windows Defender Firewall service runs (Get-Service mpssvc), then "
+               "run hciattest doctor again; Get-NetFirewallProfile and Get-NetFirewallRule "
+               "-Direction Outbound -Action Block -Enabled True show the same by hand";
+    return c;
+  }
+  DoctorCheck c = make(id, title);
+  std::string active;
+  for (const auto& p : r.policy.profiles) {
+    c.evidence.push_back(activation::profile_names(p.type) + " profile: " +
+                         (p.active ? "active" : "not active") + ", firewall " +
+                         (p.enabled ? "on" : "off") + ", outbound by default " +
+                         (p.outbound_block_default ? "blocked" : "allowed"));
+    if (p.active) active += (active.empty() ? "" : ", ") + activation::profile_names(p.type);
+  }
+  std::size_t outbound_blocks = 0;
+  for (const auto& rule : r.policy.rules) {
+    outbound_blocks += rule.enabled && rule.outbound && !rule.allow ? 1 : 0;
+  }
+  c.evidence.push_back(std::to_string(r.policy.rules.size()) + " rules read, " +
+                       std::to_string(outbound_blocks) + " of them enabled outbound block rules");
+  if (r.policy.group_policy_override) {
+    c.evidence.push_back("Group Policy overrides the local firewall policy: rules it pushes may "
+                         "not be listed here (Get-NetFirewallRule -PolicyStore ActiveStore lists "
+                         "them)");
+  }
+  const activation::FlowFinding* first_block = nullptr;
+  const activation::FlowFinding* first_maybe = nullptr;
+  std::size_t blocked = 0;
+  for (const auto& fi : findings) {
+    c.evidence.push_back("TCP " + fi.flow.address + ":" + std::to_string(fi.flow.port) + " (" +
+                         fi.flow.purpose + "): " + activation::flow_verdict_id(fi.verdict) +
+                         (fi.verdict == activation::FlowVerdict::kAllowed ? "" : ": " + fi.explanation));
+    if (fi.rule && fi.verdict != activation::FlowVerdict::kAllowed) {
+      c.evidence.push_back("  rule " + activation::describe_rule(*fi.rule));
+    }
+    if (is_blocked(fi.verdict)) {
+      ++blocked;
+      if (!first_block) first_block = &fi;
+    } else if (fi.verdict == activation::FlowVerdict::kMaybeBlocked && !first_maybe) {
+      first_maybe = &fi;
+    }
+  }
+  if (first_block) {
+    c.status = DoctorStatus::kFail;
+    c.summary = first_block->explanation +
+                (blocked > 1 ? " (" + std::to_string(blocked) + " flows blocked in all)" : "");
+    c.remedy = activation::firewall_remedy(findings);
+    return c;
+  }
+  if (first_maybe) {
+    c.status = DoctorStatus::kWarn;
+    c.summary = first_maybe->explanation;
+    c.remedy = "look at what the rule covers: Get-NetFirewallRule -DisplayName \"" +
+               first_maybe->rule->name +
+               "\" | Get-NetFirewallAddressFilter (and Get-NetFirewallApplicationFilter, "
+               "Get-NetFirewallServiceFilter); the KMS client is sppsvc.exe and SppExtComObj.exe";
+    return c;
+  }
+  c.status = DoctorStatus::kPass;
+  c.summary = "no active profile (" + (active.empty() ? std::string("none active") : active) +
+              ") blocks the " + std::to_string(findings.size()) + " IMDS and KMS flows checked";
+  return c;
+}
+
+DoctorCheck check_aws_launch_agent(const DoctorFacts& f) {
+  const char* id = "aws-launch-agent";
+  const char* title = "AWS launch agent (who sets the KMS and metadata routes again)";
+  if (!f.activation.launch_agent) return skip(id, title, "not read");
+  const activation::LaunchAgentVerdict& v = *f.activation.launch_agent;
+  DoctorCheck c = make(id, title);
+  c.summary = v.summary;
+  c.evidence = v.evidence;
+  c.status = v.routes_repair_themselves ? DoctorStatus::kPass : DoctorStatus::kWarn;
+  if (!v.routes_repair_themselves) c.remedy = v.persistence;
   return c;
 }
 
@@ -270,12 +387,12 @@ DoctorCheck check_aws_routes(const DoctorFacts& f) {
   if (!ok) {
     c.remedy = "hciattest activate --plan shows the route repair (what EC2Launch v1 Add-Routes "
                "does): route the /32s 169.254.169.250 and .251 via " + def.gateway;
+    if (f.activation.launch_agent) {
+      c.evidence.push_back("launch agent: " + f.activation.launch_agent->summary);
+      c.remedy += "; " + f.activation.launch_agent->persistence;
+    }
   }
   return c;
-}
-
-bool not_applicable(const std::string& error) {
-  return error.find("not applicable") != std::string::npos;
 }
 
 std::string plan_summary(const activation::ActivationPlan& p) {
@@ -485,8 +602,43 @@ DoctorCheck check_spp_events(const DoctorFacts& f) {
 
 }  // namespace
 
+std::vector<activation::FirewallFlow> firewall_flows(const DoctorFacts& f) {
+  std::vector<activation::FirewallFlow> flows;
+  const Platform p = f.platform.platform;
+  flows.push_back({"IMDS", "169.254.169.254", 80, {}, ""});
+  if (p != Platform::kAzure && p != Platform::kAws) {
+    flows.push_back({"the HCI host's IMDS", "169.254.169.253", 80, {}, ""});
+  }
+  // The KMS client: the Software Protection service, or its KMS connection broker.
+  const std::vector<std::string>& kms_programs = activation::kms_client_programs();
+  if (p == Platform::kAzure) {
+    const std::string cloud = f.activation.cloud.empty() ? "public" : f.activation.cloud;
+    std::vector<std::string> resolved;
+    for (const auto& k : f.kms) resolved.insert(resolved.end(), k.addresses.begin(), k.addresses.end());
+    for (const auto& a : ipv4_only(activation::kms_addresses_for(cloud, resolved))) {
+      std::string host = "a KMS address";
+      for (const auto& e : activation::kms_hosts_for(cloud)) {
+        const auto& d = e.documented_addresses;
+        if (std::find(d.begin(), d.end(), a) != d.end()) host = e.host;
+      }
+      flows.push_back({"KMS " + host, a, 1688, kms_programs, ""});
+    }
+  } else if (p == Platform::kAws) {
+    for (const auto& e : activation::kms_hosts_for("aws")) {
+      flows.push_back({"AWS KMS", e.host, e.port, kms_programs, ""});
+    }
+  }
+  return flows;
+}
+
 std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& f) {
   std::vector<DoctorCheck> out;
+  std::vector<activation::FlowFinding> firewall;
+  if (f.firewall.available) {
+    for (const auto& flow : firewall_flows(f)) {
+      firewall.push_back(activation::evaluate_flow(f.firewall.policy, flow));
+    }
+  }
   out.push_back(check_platform(f));
   out.push_back(check_proxy(f));
   out.push_back(check_hci_nic(f));
@@ -495,11 +647,13 @@ std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& f) {
   out.push_back(check_document(f));
   out.push_back(check_chain_expiry(f));
   out.push_back(check_windows_chain(f));
+  out.push_back(check_windows_firewall(f, firewall));
   const Platform p = f.platform.platform;
   if (p == Platform::kAws) {
     DoctorCheck routes = check_aws_routes(f);
     const bool routes_ok = routes.status == DoctorStatus::kPass;
     out.push_back(routes);
+    out.push_back(check_aws_launch_agent(f));
     for (size_t i = 0; i < f.kms.size(); ++i) {
       const std::string id = "aws-kms-" + std::to_string(i + 1);
       out.push_back(routes_ok ? check_kms(f, f.kms[i], id)

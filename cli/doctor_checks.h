@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "activation/firewall.h"
+#include "activation/kms_hosts.h"
 #include "activation/kms_probe.h"
 #include "activation/plan.h"
 #include "activation/spp_events.h"
@@ -57,7 +59,17 @@ struct DoctorFacts {
   std::optional<activation::WindowsChainResult> windows_chain;
   // Security-SPP events of the Application log, newest first.
   activation::SppEventReading spp_events;
+  // Windows Firewall's profiles and rules (activation/firewall.h), read once; the checks decide
+  // the IMDS and KMS flows from it.
+  activation::FirewallReading firewall;
+  // What /metadata/instance said about the VM's resource group, name and subscription (Azure), for
+  // the forced-tunnelling commands; empty when it did not answer.
+  activation::AzureVmContext azure_vm;
 };
+
+// The flows the firewall check decides: IMDS (.254, and .253 off Azure and AWS), and on Azure
+// every address of the cloud's KMS hosts (documented and resolved), on AWS .250 and .251.
+std::vector<activation::FirewallFlow> firewall_flows(const DoctorFacts& facts);
 
 std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& facts);
 

@@ -139,12 +139,18 @@ DoctorFacts collect_doctor_facts(const DoctorCommandOptions& o, CommandIo& io,
     imds::ImdsResult r = imds::fetch(instance, imds::real_environment());
     auto body = nlohmann::json::parse(r.ok ? r.body : std::string(), nullptr, false);
     if (body.is_object() && body.contains("compute") && body["compute"].is_object()) {
+      const auto& compute = body["compute"];
       for (const char* key : {"azEnvironment", "location", "vmId", "osType", "sku", "licenseType"}) {
-        auto it = body["compute"].find(key);
-        if (it != body["compute"].end() && it->is_string()) {
+        auto it = compute.find(key);
+        if (it != compute.end() && it->is_string()) {
           f.instance_evidence.push_back(std::string(key) + "=" + it->get<std::string>());
         }
       }
+      auto text = [&](const char* key) {
+        auto it = compute.find(key);
+        return it != compute.end() && it->is_string() ? it->get<std::string>() : std::string();
+      };
+      f.azure_vm = {text("resourceGroupName"), text("name"), text("subscriptionId")};
     } else {
       f.instance_evidence.push_back("/metadata/instance did not answer: " +
                                     (r.ok ? std::string("not JSON") : r.error));
@@ -160,6 +166,7 @@ DoctorFacts collect_doctor_facts(const DoctorCommandOptions& o, CommandIo& io,
         {r.target, r.route.ok() ? std::optional<hostcheck::Route>(*r.route.value) : std::nullopt});
   }
   f.spp_events = activation::read_spp_events(50);
+  f.firewall = activation::read_firewall();
   return f;
 }
 

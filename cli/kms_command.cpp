@@ -3,8 +3,10 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <optional>
 #include <sstream>
 
+#include "activation/kms_diagnosis.h"
 #include "activation/kms_hosts.h"
 #include "cli/exit_codes.h"
 #include "cli/usage_error.h"
@@ -148,7 +150,7 @@ std::string kms_probe_to_text(const std::vector<KmsProbeReport>& reports, bool c
 }
 
 int run_kms_probe(const KmsProbeCommandOptions& o, CommandIo& io,
-                  const activation::KmsProbeDeps& deps) {
+                  const activation::KmsProbeDeps& deps, const FirewallReader& read_firewall) {
   std::vector<activation::KmsTarget> targets;
   try {
     targets = kms_probe_targets(o);
@@ -158,10 +160,18 @@ int run_kms_probe(const KmsProbeCommandOptions& o, CommandIo& io,
   }
   const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(o.timeout_seconds * 1000));
   std::vector<KmsProbeReport> reports;
+  std::optional<activation::FirewallReading> firewall;
   bool all = true;
   for (const auto& t : targets) {
     reports.push_back(activation::probe_kms(t, timeout, deps));
-    all = all && reports.back().verdict == KmsVerdict::kKmsEndpoint;
+    KmsProbeReport& r = reports.back();
+    all = all && r.verdict == KmsVerdict::kKmsEndpoint;
+    if (r.verdict != KmsVerdict::kUnreachable && r.verdict != KmsVerdict::kNoAnswer) continue;
+    // Silent: name the cause when the machine can tell (the firewall is read once, when needed).
+    if (!firewall && read_firewall) firewall = read_firewall();
+    activation::KmsSilenceContext why;
+    why.firewall = firewall ? &*firewall : nullptr;
+    activation::explain_kms_silence(r, why);
   }
   if (o.output == "json") io.out << kms_probe_to_json(reports).dump(2) << "\n";
   else io.out << kms_probe_to_text(reports, io.color);
@@ -170,7 +180,7 @@ int run_kms_probe(const KmsProbeCommandOptions& o, CommandIo& io,
 
 int run_kms_probe(const KmsProbeCommandOptions& o, CommandIo& io) {
   auto inspector = hostcheck::make_network_inspector();
-  return run_kms_probe(o, io, kms_probe_deps(*inspector));
+  return run_kms_probe(o, io, kms_probe_deps(*inspector), activation::read_firewall);
 }
 
 }  // namespace hciattest::cli

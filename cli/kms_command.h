@@ -2,11 +2,13 @@
 // then a DCE/RPC bind to the KMS interface (activation/kms_probe.h). Nothing is activated.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "activation/firewall.h"
 #include "activation/kms_probe.h"
 #include "cli/verify_command.h"
 #include "hostcheck/network.h"
@@ -34,9 +36,14 @@ std::vector<activation::KmsTarget> kms_probe_targets(const KmsProbeCommandOption
 nlohmann::json kms_probe_to_json(const std::vector<activation::KmsProbeReport>& reports);
 std::string kms_probe_to_text(const std::vector<activation::KmsProbeReport>& reports, bool color);
 
-// 0 when every target is a KMS host, 1 otherwise, 2 on a usage error.
+// Reads Windows Firewall's policy (activation::read_firewall on this machine).
+using FirewallReader = std::function<activation::FirewallReading()>;
+
+// 0 when every target is a KMS host, 1 otherwise, 2 on a usage error. A target that is
+// unreachable or silent gets its cause named where it can be (activation/kms_diagnosis.h):
+// `read_firewall` is called at most once, and only then; empty: the firewall is not read.
 int run_kms_probe(const KmsProbeCommandOptions& options, CommandIo& io,
-                  const activation::KmsProbeDeps& deps);
+                  const activation::KmsProbeDeps& deps, const FirewallReader& read_firewall = {});
 int run_kms_probe(const KmsProbeCommandOptions& options, CommandIo& io);
 
 }  // namespace hciattest::cli

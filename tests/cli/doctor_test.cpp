@@ -4,6 +4,7 @@
 
 #include "attest/anchors.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -70,6 +71,7 @@ DoctorFacts healthy_hci() {
   f.windows_chain = activation::WindowsChainResult{};
   f.windows_chain->error = "not applicable on Linux (Windows' certificate chain engine)";
   f.spp_events.error = "not applicable on Linux (Windows event log)";
+  f.firewall.error = "not applicable on Linux (Windows Firewall)";
   return f;
 }
 
@@ -159,9 +161,174 @@ TEST(DoctorChecks, OnAzureTheHciCheckIsSkippedAndKmsIsProbed) {
     f.kms[0] = kms_report("azkms.core.windows.net", v);
     const DoctorCheck& c = find(evaluate_doctor(f), "azure-kms");
     EXPECT_EQ(c.status, DoctorStatus::kFail) << activation::kms_verdict_id(v);
-    EXPECT_EQ(c.remedy.rfind("the probe's remedy", 0), 0u) << c.remedy;
+    const bool silent = v == activation::KmsVerdict::kUnreachable || v == activation::KmsVerdict::kNoAnswer;
+    // A silent Azure KMS whose name resolved: forced tunnelling, by name (the next tests).
+    EXPECT_EQ(c.remedy.rfind(silent ? "Azure's KMS answers only traffic" : "the probe's remedy", 0), 0u)
+        << c.remedy;
     EXPECT_NE(c.remedy.find("hciattest kms probe azkms.core.windows.net:1688"), std::string::npos);
   }
+}
+
+// Windows Firewall as recorded from a Server 2022 Azure image: three profiles on, public active,
+// outbound allowed by default, Core Networking's DNS allow rule.
+activation::FirewallReading firewall_reading() {
+  activation::FirewallReading r;
+  r.available = true;
+  for (long t : {activation::kFwProfileDomain, activation::kFwProfilePrivate, activation::kFwProfilePublic}) {
+    activation::FirewallProfile p;
+    p.type = t;
+    p.active = t == activation::kFwProfilePublic;
+    p.enabled = true;
+    r.policy.profiles.push_back(p);
+  }
+  activation::FirewallRule dns;
+  dns.name = "Core Networking - DNS (UDP-Out)";
+  dns.enabled = dns.outbound = dns.allow = true;
+  dns.protocol = activation::kFwProtocolUdp;
+  dns.remote_ports = "53";
+  r.policy.rules.push_back(dns);
+  return r;
+}
+
+activation::FirewallRule block_rule(const std::string& name, const std::string& ports) {
+  activation::FirewallRule b;
+  b.name = name;
+  b.enabled = b.outbound = true;
+  b.allow = false;
+  b.protocol = activation::kFwProtocolTcp;
+  b.remote_ports = ports;
+  return b;
+}
+
+DoctorFacts azure_silent_kms() {
+  DoctorFacts f = healthy_hci();
+  f.platform.platform = Platform::kAzure;
+  f.activation.cloud = "public";
+  f.firewall = firewall_reading();
+  f.azure_vm = {"rg-avd", "avd-host-3", "8d10da13-8125-4ba9-a717-bf7490507b3d"};
+  auto k = kms_report("azkms.core.windows.net", activation::KmsVerdict::kUnreachable);
+  k.addresses = {"20.118.99.224", "40.83.235.53"};  // data only, never contacted
+  f.kms.push_back(k);
+  return f;
+}
+
+TEST(DoctorChecks, ASilentAzureKmsThatTheFirewallLetsOutIsForcedTunnellingWithTheCommands) {
+  const auto checks = evaluate_doctor(azure_silent_kms());
+  const DoctorCheck& fw = find(checks, "windows-firewall");
+  EXPECT_EQ(fw.status, DoctorStatus::kPass) << fw.summary;
+  const DoctorCheck& c = find(checks, "azure-kms");
+  EXPECT_EQ(c.status, DoctorStatus::kFail);
+  // Every address of the cloud's KMS hosts, current and legacy, gets its /32 route, in both tools.
+  for (const char* a : {"20.118.99.224", "40.83.235.53", "23.102.135.246"}) {
+    EXPECT_NE(c.remedy.find(std::string("--address-prefix ") + a + "/32 --next-hop-type Internet"),
+              std::string::npos) << a << ": " << c.remedy;
+    EXPECT_NE(c.remedy.find(std::string("-AddressPrefix ") + a + "/32 -NextHopType Internet"),
+              std::string::npos) << a;
+  }
+  // The effective routes of this VM's NIC, with the names IMDS gave.
+  EXPECT_NE(c.remedy.find("az network nic show-effective-route-table --ids $(az vm show -g rg-avd -n "
+                          "avd-host-3"), std::string::npos) << c.remedy;
+  EXPECT_NE(c.remedy.find("Get-AzEffectiveRouteTable -ResourceGroupName rg-avd"), std::string::npos);
+  EXPECT_NE(c.remedy.find("8d10da13-8125-4ba9-a717-bf7490507b3d"), std::string::npos);
+  EXPECT_NE(std::find(c.evidence.begin(), c.evidence.end(),
+                      "Windows Firewall: no active profile blocks TCP 1688 out to azkms.core.windows.net"),
+            c.evidence.end());
+}
+
+TEST(DoctorChecks, ForcedTunnellingInUsGovSetsTheCloudAndUsesItsAddresses) {
+  DoctorFacts f = azure_silent_kms();
+  f.activation.cloud = "usgov";
+  f.azure_vm = {};
+  f.kms[0] = kms_report("azkms.core.usgovcloudapi.net", activation::KmsVerdict::kUnreachable);
+  f.kms[0].addresses = {"52.126.105.2"};
+  const DoctorCheck& c = find(evaluate_doctor(f), "azure-kms");
+  EXPECT_NE(c.remedy.find("az cloud set --name AzureUSGovernment"), std::string::npos) << c.remedy;
+  EXPECT_NE(c.remedy.find("52.126.105.2/32"), std::string::npos);
+  EXPECT_NE(c.remedy.find("23.97.0.13/32"), std::string::npos);
+  EXPECT_EQ(c.remedy.find("20.118.99.224"), std::string::npos) << "public cloud's address in usgov";
+  EXPECT_NE(c.remedy.find("-g <vm-resource-group> -n <vm-name>"), std::string::npos)
+      << "placeholders when IMDS gave no names";
+}
+
+TEST(DoctorChecks, AnUnresolvedAzureKmsIsDnsNotForcedTunnelling) {
+  DoctorFacts f = azure_silent_kms();
+  f.kms[0] = kms_report("azkms.core.windows.net", activation::KmsVerdict::kUnresolved);
+  f.kms[0].resolve_error = "Name or service not known";
+  const DoctorCheck& c = find(evaluate_doctor(f), "azure-kms");
+  EXPECT_EQ(c.remedy.find("route-table"), std::string::npos) << c.remedy;
+  EXPECT_EQ(c.remedy.rfind("the probe's remedy", 0), 0u);
+}
+
+TEST(DoctorChecks, AnOutboundBlockRuleIsNamedByBothTheFirewallAndTheKmsCheck) {
+  DoctorFacts f = azure_silent_kms();
+  f.firewall.policy.rules.push_back(block_rule("Block KMS", "1688"));
+  const auto checks = evaluate_doctor(f);
+  const DoctorCheck& fw = find(checks, "windows-firewall");
+  EXPECT_EQ(fw.status, DoctorStatus::kFail);
+  EXPECT_NE(fw.summary.find("\"Block KMS\" blocks TCP 20.118.99.224:1688"), std::string::npos) << fw.summary;
+  EXPECT_NE(fw.summary.find("(3 flows blocked in all)"), std::string::npos) << fw.summary;
+  // Block rules beat allow rules: the fix narrows the rule, leaving out exactly the KMS addresses.
+  EXPECT_NE(fw.remedy.find("Set-NetFirewallRule -DisplayName \"Block KMS\" -RemoteAddress "
+                           "0.0.0.0-20.118.99.223,20.118.99.225-23.102.135.245,23.102.135.247-40.83.235.52,"
+                           "40.83.235.54-255.255.255.255"),
+            std::string::npos) << fw.remedy;
+  const DoctorCheck& kms = find(checks, "azure-kms");
+  EXPECT_EQ(kms.remedy.rfind("Windows Firewall blocks it", 0), 0u) << kms.remedy;
+  EXPECT_EQ(kms.remedy.find("route-table"), std::string::npos) << "not forced tunnelling";
+  EXPECT_NE(std::find_if(kms.evidence.begin(), kms.evidence.end(),
+                         [](const std::string& e) { return e.find("\"Block KMS\"") != std::string::npos; }),
+            kms.evidence.end());
+  // The IMDS flow is not on port 1688: it passes.
+  EXPECT_NE(std::find_if(fw.evidence.begin(), fw.evidence.end(),
+                         [](const std::string& e) { return e == "TCP 169.254.169.254:80 (IMDS): allowed"; }),
+            fw.evidence.end());
+}
+
+TEST(DoctorChecks, ADefaultOutboundBlockGetsTheAllowRulesForImdsAndKms) {
+  DoctorFacts f = azure_silent_kms();
+  for (auto& p : f.firewall.policy.profiles) p.outbound_block_default = true;
+  const auto checks = evaluate_doctor(f);
+  const DoctorCheck& fw = find(checks, "windows-firewall");
+  EXPECT_EQ(fw.status, DoctorStatus::kFail);
+  EXPECT_NE(fw.remedy.find("New-NetFirewallRule -DisplayName \"hciattest: allow IMDS (TCP 80 out)\" "
+                           "-Direction Outbound -Action Allow -Protocol TCP -RemoteAddress "
+                           "169.254.169.254 -RemotePort 80"),
+            std::string::npos) << fw.remedy;
+  EXPECT_NE(fw.remedy.find("-RemoteAddress 20.118.99.224,40.83.235.53,23.102.135.246 -RemotePort 1688"),
+            std::string::npos) << fw.remedy;
+  EXPECT_NE(fw.remedy.find("netsh advfirewall firewall add rule name="), std::string::npos);
+  // Off the profile that is active, a default block does not matter.
+  for (auto& p : f.firewall.policy.profiles) p.outbound_block_default = p.type != activation::kFwProfilePublic;
+  EXPECT_EQ(find(evaluate_doctor(f), "windows-firewall").status, DoctorStatus::kPass);
+}
+
+TEST(DoctorChecks, AnUnreadableFirewallWarnsOnWindowsAndIsSkippedOnLinux) {
+  DoctorFacts f = azure_silent_kms();
+  f.firewall = {};
+  f.firewall.error = "CoCreateInstance(NetFwPolicy2): 0x80040154 Class not registered";
+  const auto checks = evaluate_doctor(f);
+  EXPECT_EQ(find(checks, "windows-firewall").status, DoctorStatus::kWarn);
+  const DoctorCheck& kms = find(checks, "azure-kms");
+  EXPECT_NE(kms.remedy.find("Windows Firewall could not be read (CoCreateInstance"), std::string::npos)
+      << kms.remedy;
+  f.firewall.error = "not applicable on Linux (Windows Firewall)";
+  const auto linux_checks = evaluate_doctor(f);
+  EXPECT_EQ(find(linux_checks, "windows-firewall").status, DoctorStatus::kSkip);
+  EXPECT_EQ(find(linux_checks, "azure-kms").remedy.find("could not be read"), std::string::npos);
+}
+
+TEST(DoctorChecks, OnAnHciVmTheFirewallChecksBothImdsAddresses) {
+  DoctorFacts f = healthy_hci();
+  f.firewall = firewall_reading();
+  activation::FirewallRule b = block_rule("Block link-local", "*");
+  b.remote_addresses = "169.254.169.253";
+  f.firewall.policy.rules.push_back(b);
+  const DoctorCheck& fw = find(evaluate_doctor(f), "windows-firewall");
+  EXPECT_EQ(fw.status, DoctorStatus::kFail);
+  EXPECT_NE(fw.summary.find("TCP 169.254.169.253:80 (the HCI host's IMDS)"), std::string::npos) << fw.summary;
+  // Nothing is left of a one-address rule once that address is out: turn the rule off instead.
+  EXPECT_NE(fw.remedy.find("Disable-NetFirewallRule -DisplayName \"Block link-local\""), std::string::npos)
+      << fw.remedy;
 }
 
 DoctorFacts aws(const std::string& kms_gateway) {
@@ -200,6 +367,35 @@ TEST(DoctorChecks, AnUnreachableAwsKmsPointsAtTheRoutesAndSecurityGroups) {
   const DoctorCheck& c = find(evaluate_doctor(f), "aws-kms-2");
   EXPECT_EQ(c.status, DoctorStatus::kFail);
   EXPECT_NE(c.remedy.find("security groups"), std::string::npos) << c.remedy;
+}
+
+activation::LaunchAgentVerdict launch_agent(bool v2, bool v1_scheduled) {
+  activation::LaunchAgentProbe p;
+  if (v2) p.v2_service = true;
+  else p.v1_files = {"C:\\ProgramData\\Amazon\\EC2-Windows\\Launch\\Scripts\\InitializeInstance.ps1"};
+  p.v1_task_scheduled = v1_scheduled;
+  return activation::classify_launch_agent(p);
+}
+
+TEST(DoctorChecks, AStaleRouteRemedySaysWhetherTheRepairLastsPerLaunchAgent) {
+  DoctorFacts f = aws("172.16.0.1");  // the old subnet's gateway
+  f.activation.launch_agent = launch_agent(false, false);
+  auto checks = evaluate_doctor(f);
+  const DoctorCheck& agent = find(checks, "aws-launch-agent");
+  EXPECT_EQ(agent.status, DoctorStatus::kWarn);
+  EXPECT_NE(agent.summary.find("EC2Launch v1"), std::string::npos) << agent.summary;
+  const DoctorCheck& routes = find(checks, "aws-kms-routes");
+  EXPECT_NE(routes.remedy.find("InitializeInstance.ps1 -Schedule"), std::string::npos) << routes.remedy;
+  EXPECT_NE(routes.remedy.find("or move to EC2Launch v2"), std::string::npos);
+
+  f.activation.launch_agent = launch_agent(true, false);
+  checks = evaluate_doctor(f);
+  EXPECT_EQ(find(checks, "aws-launch-agent").status, DoctorStatus::kPass);
+  EXPECT_NE(find(checks, "aws-kms-routes").remedy.find("sets these routes again at every boot"),
+            std::string::npos);
+
+  f.activation.launch_agent.reset();  // not read (off Windows): the check says so
+  EXPECT_EQ(find(evaluate_doctor(f), "aws-launch-agent").status, DoctorStatus::kSkip);
 }
 
 TEST(DoctorChecks, AProxyWithoutAnImdsBypassWarns) {

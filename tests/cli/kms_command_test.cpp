@@ -113,5 +113,105 @@ TEST(KmsProbeCommand, ACloudMeansItsTableHostsInOrder) {
   EXPECT_EQ(nlohmann::json::parse(out.str())["results"][0]["verdict"], "unreachable");
 }
 
+// Windows Firewall as a fake reader gives it (the COM reader runs only on Windows): one profile,
+// active and on, with `rules`.
+activation::FirewallReading firewall_with(std::vector<activation::FirewallRule> rules) {
+  activation::FirewallReading r;
+  r.available = true;
+  activation::FirewallProfile p;
+  p.type = activation::kFwProfilePublic;
+  p.active = p.enabled = true;
+  r.policy.profiles.push_back(p);
+  r.policy.rules = std::move(rules);
+  return r;
+}
+
+TEST(KmsProbeCommand, ASilentTargetThatAFirewallRuleBlocksNamesTheRuleAndTheFix) {
+  RpcResponder kms(ResponderMode::kSilent);  // a real loopback peer that accepts and says nothing
+  ASSERT_NE(kms.port(), 0) << kms.error();
+  activation::FirewallRule block;
+  block.name = "Contoso: block outbound RPC";
+  block.enabled = block.outbound = true;
+  block.protocol = activation::kFwProtocolTcp;
+  block.remote_ports = std::to_string(kms.port());
+  int reads = 0;
+  const FirewallReader reader = [&] {
+    ++reads;
+    return firewall_with({block});
+  };
+  KmsProbeCommandOptions o;
+  o.targets = {at(kms), at(kms)};
+  o.timeout_seconds = 0.3;
+  o.output = "json";
+  std::istringstream in;
+  std::ostringstream out, err;
+  CommandIo io{in, out, err, [] { return std::int64_t{0}; }, false};
+  activation::KmsProbeDeps deps;
+  EXPECT_EQ(run_kms_probe(o, io, deps, reader), kExitFailed);
+  EXPECT_EQ(reads, 1) << "the policy is read once for every silent target";
+  const auto j = nlohmann::json::parse(out.str());
+  const auto& r = j["results"][0];
+  EXPECT_EQ(r["verdict"], "no_answer");
+  const std::string remedy = r["remedy"];
+  EXPECT_EQ(remedy.rfind("Windows Firewall blocks it: block rules win over allow rules", 0), 0u) << remedy;
+  // The rule covers every address: the fix leaves out just the one probed.
+  EXPECT_NE(remedy.find("Set-NetFirewallRule -DisplayName \"Contoso: block outbound RPC\" -RemoteAddress "
+                        "0.0.0.0-127.0.0.0,127.0.0.2-255.255.255.255"),
+            std::string::npos) << remedy;
+  bool named = false;
+  for (const auto& e : r["evidence"]) {
+    named = named || e.get<std::string>().find("\"Contoso: block outbound RPC\" blocks TCP 127.0.0.1:") !=
+                         std::string::npos;
+  }
+  EXPECT_TRUE(named) << r["evidence"].dump();
+}
+
+TEST(KmsProbeCommand, TheFirewallIsNotReadWhenTheKmsHostAnswers) {
+  RpcResponder kms(ResponderMode::kKmsAccept);
+  ASSERT_NE(kms.port(), 0) << kms.error();
+  int reads = 0;
+  KmsProbeCommandOptions o;
+  o.targets = {at(kms)};
+  std::istringstream in;
+  std::ostringstream out, err;
+  CommandIo io{in, out, err, [] { return std::int64_t{0}; }, false};
+  EXPECT_EQ(run_kms_probe(o, io, activation::KmsProbeDeps{}, [&] {
+              ++reads;
+              return firewall_with({});
+            }),
+            kExitOk);
+  EXPECT_EQ(reads, 0);
+}
+
+TEST(KmsProbeCommand, ASilentAzureKmsHostGetsTheForcedTunnellingCommands) {
+  // Resolution and exchange are faked: this machine never sends to a real KMS address.
+  activation::KmsProbeDeps deps;
+  deps.resolve = [](const std::string&, std::vector<std::string>& addresses, std::string&) {
+    addresses = {"20.118.99.224", "40.83.235.53"};
+    return true;
+  };
+  deps.exchange = [](const std::string&, std::uint16_t, const std::vector<std::uint8_t>&,
+                     const activation::ReplyLength&, std::size_t, std::chrono::milliseconds) {
+    activation::ExchangeResult x;
+    x.error = "connect timed out after 5000 ms (faked)";
+    x.timed_out = true;
+    return x;
+  };
+  KmsProbeCommandOptions o;
+  o.targets = {"azkms.core.windows.net"};
+  std::istringstream in;
+  std::ostringstream out, err;
+  CommandIo io{in, out, err, [] { return std::int64_t{0}; }, false};
+  EXPECT_EQ(run_kms_probe(o, io, deps, [] { return firewall_with({}); }), kExitFailed);
+  const std::string text = out.str();
+  EXPECT_NE(text.find("Windows Firewall: no active profile blocks TCP 1688 out to azkms.core.windows.net"),
+            std::string::npos) << text;
+  for (const char* a : {"20.118.99.224", "40.83.235.53", "23.102.135.246"}) {
+    EXPECT_NE(text.find(std::string("--address-prefix ") + a + "/32 --next-hop-type Internet"),
+              std::string::npos) << a << "\n" << text;
+  }
+  EXPECT_NE(text.find("-g <vm-resource-group> -n <vm-name>"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace hciattest::cli
