@@ -1,11 +1,8 @@
 #include "activation/launch_agent.h"
 
-#include <cstdlib>
 #include <filesystem>
-#include <memory>
 #include <system_error>
 
-#include "activation/task_scheduler.h"
 
 namespace hciattest::activation {
 namespace {
@@ -41,11 +38,6 @@ bool service_exists(const LaunchAgentSources& s, const std::string& name,
     return false;
   }
   return r.value->exists;
-}
-
-std::string env_or(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? v : fallback;
 }
 
 void list(const char* what, const std::vector<std::string>& paths, std::vector<std::string>& out) {
@@ -153,18 +145,6 @@ LaunchAgentProbe probe_launch_agent(const LaunchAgentSources& s) {
        p.ec2config_files);
   p.ec2config_service = service_exists(s, "Ec2Config", p.notes);
   return p;
-}
-
-LaunchAgentProbe probe_launch_agent() {
-  LaunchAgentSources s;
-  s.program_files = env_or("ProgramFiles", "C:\\Program Files");
-  s.program_data = env_or("ProgramData", "C:\\ProgramData");
-  s.service = hostcheck::query_service;
-  auto scheduler = std::shared_ptr<TaskScheduler>(make_task_scheduler());
-  s.task = [scheduler](const std::string& folder, const std::string& name) {
-    return scheduler->read(folder, name);
-  };
-  return probe_launch_agent(s);
 }
 
 }  // namespace hciattest::activation

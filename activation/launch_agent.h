@@ -35,6 +35,7 @@ struct LaunchAgentProbe {
   std::vector<std::string> ec2config_files;  // EC2Config.exe, Settings\Config.xml
   bool ec2config_service = false;            // service Ec2Config exists
   std::vector<std::string> notes;            // what could not be asked, and why
+  std::string not_applicable;  // set off Windows ("not applicable on Linux ..."): nothing was looked at
 };
 
 struct LaunchAgentVerdict {
@@ -59,8 +60,9 @@ struct LaunchAgentSources {
 // Looks at the files under the two roots and asks `service` and `task`; read-only.
 LaunchAgentProbe probe_launch_agent(const LaunchAgentSources& sources);
 
-// This machine: %ProgramFiles% and %ProgramData% (C:\Program Files and C:\ProgramData when
-// unset), the Service Control Manager, Task Scheduler.
+// This machine (launch_agent_windows.cpp): %ProgramFiles% and %ProgramData% (C:\Program Files
+// and C:\ProgramData when unset), the Service Control Manager, Task Scheduler. On Linux
+// (launch_agent_linux.cpp) only `not_applicable` is set.
 LaunchAgentProbe probe_launch_agent();
 
 }  // namespace hciattest::activation

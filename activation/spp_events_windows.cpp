@@ -82,6 +82,9 @@ std::string value_text(const EVT_VARIANT& v) {
 
 SppEventReading read_spp_events(std::size_t max) {
   SppEventReading r;
+  // Cleared first: a call that fails without setting an error (Wine's stub) must not report an
+  // earlier call's code (a service query's 1060 "service does not exist" was seen here).
+  ::SetLastError(ERROR_SUCCESS);
   EvtPtr results(::EvtQuery(nullptr, L"Application", kQuery,
                             EvtQueryChannelPath | EvtQueryReverseDirection));
   if (!results) {

@@ -142,7 +142,8 @@ ActivationFacts collect_machine_activation_facts(hostcheck::Platform platform,
                                                    activation::kImdsTaskName);
   f.elevated = activation::running_elevated();
   if (platform == hostcheck::Platform::kAws) {
-    f.launch_agent = activation::classify_launch_agent(activation::probe_launch_agent());
+    const activation::LaunchAgentProbe agent = activation::probe_launch_agent();
+    if (agent.not_applicable.empty()) f.launch_agent = activation::classify_launch_agent(agent);
   }
   return f;
 }

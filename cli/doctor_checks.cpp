@@ -347,7 +347,9 @@ DoctorCheck check_windows_firewall(const DoctorFacts& f,
 DoctorCheck check_aws_launch_agent(const DoctorFacts& f) {
   const char* id = "aws-launch-agent";
   const char* title = "AWS launch agent (who sets the KMS and metadata routes again)";
-  if (!f.activation.launch_agent) return skip(id, title, "not read");
+  if (!f.activation.launch_agent) {
+    return skip(id, title, "not applicable: the launch agent is read on AWS Windows instances");
+  }
   const activation::LaunchAgentVerdict& v = *f.activation.launch_agent;
   DoctorCheck c = make(id, title);
   c.summary = v.summary;

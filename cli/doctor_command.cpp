@@ -73,8 +73,9 @@ CLI::App* add_doctor_command(CLI::App& app, DoctorCommandOptions& o) {
   CLI::App* cmd = app.add_subcommand(
       "doctor",
       "Check the whole attestation path of this VM: platform, IMDS adapter and route, IMDS, the "
-      "attested document, proxy, KMS, Windows licensing, the LicenseImdsIntegration task, Windows' "
-      "chain engine, Security-SPP events; each check with evidence and the remedy");
+      "attested document, proxy, Windows Firewall, KMS (and on AWS the routes and the launch "
+      "agent), Windows licensing, the LicenseImdsIntegration task, Windows' chain engine, "
+      "Security-SPP events; each check with evidence and the remedy");
   cmd->add_option("--output,-o", o.output, "text, json (schema docs/report-schema.json) or junit")
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json", "junit"}));

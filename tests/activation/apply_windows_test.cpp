@@ -11,15 +11,14 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/under_wine.h"
+
 #include "activation/apply.h"
 
 namespace hciattest::activation {
 namespace {
 
-bool under_wine() {
-  const HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
-  return ntdll != nullptr && ::GetProcAddress(ntdll, "wine_get_version") != nullptr;
-}
+using hciattest::testing::under_wine;
 
 // The AWS KMS address below is data: each call is refused by validation before route.exe could
 // run, and a route change sends no packet anyway.

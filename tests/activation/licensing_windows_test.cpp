@@ -9,17 +9,15 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/under_wine.h"
+
 #include "activation/edition.h"
 #include "activation/licensing.h"
 
 namespace hciattest::activation {
 namespace {
 
-// Wine's ntdll exports wine_get_version; Windows' does not.
-bool under_wine() {
-  const HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
-  return ntdll != nullptr && ::GetProcAddress(ntdll, "wine_get_version") != nullptr;
-}
+using hciattest::testing::under_wine;
 
 TEST(WindowsVersionOnThisMachine, ReadsEditionAndBuildFromTheRegistry) {
   std::string error;

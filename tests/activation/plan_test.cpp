@@ -184,6 +184,24 @@ TEST(Plan, AStaleAwsRouteIsRepairedThroughTheSubnetGatewayBeforeTheKmsSteps) {
   EXPECT_EQ(p.steps[3].kind, StepKind::kActivate);
 }
 
+TEST(Plan, TheRouteRepairSaysWhetherItLastsByTheLaunchAgent) {
+  ActivationFacts f = facts_of(base_aws());
+  f.aws_routes[0].route = route("169.254.169.250", 32, "172.16.0.1", 6);  // the old subnet
+  LaunchAgentProbe v1;
+  v1.v1_files = {"C:\\ProgramData\\Amazon\\EC2-Windows\\Launch\\Module\\Ec2Launch.psd1"};
+  f.launch_agent = classify_launch_agent(v1);
+  ActivationPlan p = plan_activation(f, {});
+  ASSERT_FALSE(p.notes.empty());
+  EXPECT_NE(p.notes.back().find("launch agent: EC2Launch v1"), std::string::npos) << p.notes.back();
+  EXPECT_NE(p.notes.back().find("InitializeInstance.ps1 -Schedule"), std::string::npos) << p.notes.back();
+  // Routes already right: the agent is named, but there is no repair to last.
+  f = facts_of(base_aws());
+  f.launch_agent = classify_launch_agent(v1);
+  p = plan_activation(f, {});
+  ASSERT_FALSE(p.notes.empty());
+  EXPECT_EQ(p.notes.back().find("-Schedule"), std::string::npos) << p.notes.back();
+}
+
 TEST(Plan, AwsWithoutADefaultRouteIsRefused) {
   ActivationFacts f = facts_of(base_aws());
   f.default_route.reset();

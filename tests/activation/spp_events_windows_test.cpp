@@ -6,15 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/under_wine.h"
+
 #include "activation/spp_events.h"
 
 namespace hciattest::activation {
 namespace {
 
-bool under_wine() {
-  const HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
-  return ntdll != nullptr && ::GetProcAddress(ntdll, "wine_get_version") != nullptr;
-}
+using hciattest::testing::under_wine;
 
 TEST(SppEventsOnThisMachine, AreReadOnWindowsAndWineSaysWhyNot) {
   const SppEventReading r = read_spp_events(10);

@@ -83,6 +83,27 @@ TEST(ActivateCommand, JsonCarriesTheStepsAndTheFacts) {
   EXPECT_EQ(j["task"]["path"], "\\Microsoft\\Windows\\Clip\\LicenseImdsIntegration");
 }
 
+TEST(ActivateCommand, OnAwsThePlanNamesTheLaunchAgentInTextAndJson) {
+  ActivationFacts f = azure_datacenter(5);
+  f.platform = hostcheck::Platform::kAws;
+  activation::LaunchAgentProbe probe;
+  probe.v2_service = true;
+  f.launch_agent = activation::classify_launch_agent(probe);
+  Outcome r = run({}, f);
+  EXPECT_NE(r.out.find("launch     EC2Launch v2 (sets the routes again at boot)"), std::string::npos)
+      << r.out;
+  ActivateCommandOptions o;
+  o.output = "json";
+  r = run(o, f);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["launch_agent"]["agent"], "ec2launch-v2");
+  EXPECT_EQ(j["launch_agent"]["routes_repair_themselves"], true);
+  EXPECT_EQ(j["launch_agent"]["evidence"][0], "EC2Launch v2: service EC2Launch");
+  f.launch_agent.reset();  // off AWS or off Windows: no launch_agent member at all
+  r = run(o, f);
+  EXPECT_FALSE(nlohmann::json::parse(r.out).contains("launch_agent"));
+}
+
 TEST(ActivateCommand, AnActivatedVmHasNothingToDoAndExitsZero) {
   const Outcome r = run({}, azure_datacenter(1));
   EXPECT_EQ(r.code, kExitOk);
