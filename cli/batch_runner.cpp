@@ -1,7 +1,6 @@
 #include "cli/batch_runner.h"
 
 #include <condition_variable>
-#include <deque>
 #include <exception>
 #include <map>
 #include <mutex>
@@ -56,82 +55,104 @@ BatchCounts run_inline(io::LineReader& reader, attest::Verifier& verifier,
   return counts;
 }
 
-// The state the reader, the workers and the writer share, under one mutex.
+// What the workers share. There is no reading or writing thread: on a machine with as many cores
+// as workers, those would take turns with the verifiers (measured: --jobs 2 reached 1.46-1.60x of
+// --jobs 1 that way). Each worker takes the reader, cuts the next chunk and lets it go; verifies
+// the chunk; then writes every chunk that is next in input order, its own and those that others
+// finished before it. The reader has its own mutex, held while a chunk is cut (and while waiting
+// for room in the window); the shared state has another, released while a chunk is written; no
+// lock is held while verifying.
 class Pipeline {
  public:
-  explicit Pipeline(std::size_t window) : window_(window) {}
+  Pipeline(io::LineReader& reader, std::size_t window, std::ostream& out)
+      : reader_(reader), window_(window), out_(out) {}
 
-  // Reader: waits until fewer than `window` chunks are in flight (false when aborted).
-  bool submit(Chunk chunk) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    space_.wait(lock, [&] { return aborted_ || submitted_ - written_ < window_; });
-    if (aborted_) return false;
-    chunk.seq = submitted_++;
-    work_.push_back(std::move(chunk));
-    work_ready_.notify_one();
+  // The next chunk of input, or false at its end (or after an error). Waits while `window`
+  // chunks are read and not yet written, so memory stays bounded.
+  bool read(Chunk& chunk) {
+    std::lock_guard<std::mutex> reading(reading_);
+    if (ended_) return false;
+    {
+      // Waiting here holds the reader, which only other readers want: the writer needs state_.
+      std::unique_lock<std::mutex> lock(state_);
+      space_.wait(lock, [&] { return failed_ || read_ - written_ < window_; });
+      if (failed_) return false;
+    }
+    chunk = Chunk();
+    std::string line;
+    for (Status st; (st = reader_.next(line)) != Status::kEnd;) {
+      if (st == Status::kLine && is_blank(line)) continue;
+      chunk.lines.push_back({reader_.line_number(), std::move(line)});
+      line = std::string();
+      // An over-cap line goes at once, before its rest is skipped (which may take long); a chunk
+      // goes as soon as no further input is buffered, so a streaming client gets its answer.
+      if (chunk.lines.size() >= kLinesPerChunk || st == Status::kOverCap ||
+          !reader_.more_buffered()) {
+        break;
+      }
+    }
+    if (chunk.lines.empty()) {
+      ended_ = true;
+      return false;
+    }
+    std::lock_guard<std::mutex> lock(state_);
+    chunk.seq = read_++;
     return true;
   }
-  void close() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    closed_ = true;
-    work_ready_.notify_all();
-    done_ready_.notify_all();
+
+  // Hands in a verified chunk; writes it and every chunk after it that is ready, in order.
+  void finish(Chunk chunk) {
+    std::unique_lock<std::mutex> lock(state_);
+    done_.emplace(chunk.seq, std::move(chunk));
+    // One writer at a time; a worker that finds another writing leaves its chunk to it.
+    if (writing_) return;
+    writing_ = true;
+    for (auto it = done_.find(written_); it != done_.end() && !failed_; it = done_.find(written_)) {
+      Chunk next = std::move(it->second);
+      done_.erase(it);
+      lock.unlock();
+      try {
+        out_ << next.results;
+        out_.flush();
+      } catch (...) {
+        lock.lock();
+        writing_ = false;
+        throw;
+      }
+      counts_.verified += next.counts.verified;
+      counts_.rejected += next.counts.rejected;
+      lock.lock();
+      ++written_;
+      space_.notify_all();
+    }
+    writing_ = false;
   }
-  void abort(std::exception_ptr e) {
-    std::lock_guard<std::mutex> lock(mutex_);
+
+  void fail(std::exception_ptr e) {
+    std::lock_guard<std::mutex> lock(state_);
     if (!error_) error_ = std::move(e);
-    aborted_ = true;
-    work_ready_.notify_all();
-    done_ready_.notify_all();
+    failed_ = true;
     space_.notify_all();
   }
-
-  // Worker: the next chunk to verify, or none when the input is over.
-  bool take(Chunk& chunk) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    work_ready_.wait(lock, [&] { return aborted_ || closed_ || !work_.empty(); });
-    if (aborted_ || work_.empty()) return false;
-    chunk = std::move(work_.front());
-    work_.pop_front();
-    return true;
-  }
-  void finish(Chunk chunk) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    const std::size_t seq = chunk.seq;
-    done_.emplace(seq, std::move(chunk));
-    if (seq == written_) done_ready_.notify_one();
-  }
-
-  // Writer: the chunk that comes next in input order, once it is verified; false at the end.
-  bool next_in_order(Chunk& chunk) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_ready_.wait(lock, [&] {
-      return aborted_ || done_.count(written_) != 0 || (closed_ && written_ == submitted_);
-    });
-    auto it = done_.find(written_);
-    if (aborted_ || it == done_.end()) return false;
-    chunk = std::move(it->second);
-    done_.erase(it);
-    return true;
-  }
-  void written() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++written_;
-    space_.notify_one();
-  }
   std::exception_ptr error() const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::mutex> lock(state_);
     return error_;
   }
+  // Once every worker has stopped.
+  BatchCounts counts() const { return counts_; }
 
  private:
+  io::LineReader& reader_;
   const std::size_t window_;
-  mutable std::mutex mutex_;
-  std::condition_variable work_ready_, done_ready_, space_;
-  std::deque<Chunk> work_;
+  std::ostream& out_;
+  std::mutex reading_;  // the reader and ended_
+  bool ended_ = false;
+  mutable std::mutex state_;  // everything below
+  std::condition_variable space_;
   std::map<std::size_t, Chunk> done_;  // verified, waiting for their turn
-  std::size_t submitted_ = 0, written_ = 0;
-  bool closed_ = false, aborted_ = false;
+  std::size_t read_ = 0, written_ = 0;
+  bool writing_ = false, failed_ = false;
+  BatchCounts counts_;  // updated by the one writer
   std::exception_ptr error_;
 };
 
@@ -144,58 +165,24 @@ BatchCounts run_batch(io::LineReader& reader,
     auto verifier = make_verifier();
     return run_inline(reader, *verifier, render, out);
   }
-  Pipeline pipeline(static_cast<std::size_t>(jobs) * kChunksPerJob);
-  BatchCounts counts;
+  Pipeline pipeline(reader, static_cast<std::size_t>(jobs) * kChunksPerJob, out);
   std::vector<std::thread> workers;
   for (unsigned i = 0; i < jobs; ++i) {
     workers.emplace_back([&] {
       try {
         auto verifier = make_verifier();
-        for (Chunk chunk; pipeline.take(chunk);) {
+        for (Chunk chunk; pipeline.read(chunk);) {
           verify_chunk(*verifier, render, chunk);
           pipeline.finish(std::move(chunk));
         }
       } catch (...) {
-        pipeline.abort(std::current_exception());
+        pipeline.fail(std::current_exception());
       }
     });
   }
-  std::thread writer([&] {
-    try {
-      for (Chunk chunk; pipeline.next_in_order(chunk);) {
-        out << chunk.results;
-        out.flush();
-        counts.verified += chunk.counts.verified;
-        counts.rejected += chunk.counts.rejected;
-        pipeline.written();
-      }
-    } catch (...) {
-      pipeline.abort(std::current_exception());
-    }
-  });
-  try {
-    Chunk chunk;
-    std::string line;
-    for (Status st; (st = reader.next(line)) != Status::kEnd;) {
-      if (st == Status::kLine && is_blank(line)) continue;
-      chunk.lines.push_back({reader.line_number(), std::move(line)});
-      line = std::string();
-      // An over-cap line goes at once, before its rest is skipped (which may take long).
-      if (chunk.lines.size() >= kLinesPerChunk || st == Status::kOverCap ||
-          !reader.more_buffered()) {
-        if (!pipeline.submit(std::move(chunk))) break;
-        chunk = Chunk();
-      }
-    }
-    if (!chunk.lines.empty()) pipeline.submit(std::move(chunk));
-  } catch (...) {
-    pipeline.abort(std::current_exception());
-  }
-  pipeline.close();
   for (auto& w : workers) w.join();
-  writer.join();
   if (auto e = pipeline.error()) std::rethrow_exception(e);
-  return counts;
+  return pipeline.counts();
 }
 
 }  // namespace hciattest::cli

@@ -1,13 +1,14 @@
 // `verify --batch`: lines in, one result line per document out, in input order, on one thread or
 // on N workers.
 //
-// With jobs > 1, the reading thread hands lines to the workers in small chunks, each worker
-// verifies with its own Verifier (made by `make_verifier` on that worker's thread; Verifier is not
-// thread-safe, the TrustStore the factory shares is: attest/verifier.h), and a writer thread
-// writes the chunks' results in input order as soon as each is next. At most `kChunksPerJob`
-// chunks per worker are in flight: the reader waits beyond that, so memory stays bounded however
-// long the input. A chunk is handed over when full, or as soon as no further input is already
-// buffered, so a relying party that streams one document and waits for its answer gets it.
+// With jobs > 1, N workers share the work with no reading or writing thread of their own: each
+// takes the next chunk of lines from the reader, verifies it with its own Verifier (made by
+// `make_verifier` on that worker's thread; Verifier is not thread-safe, the TrustStore the
+// factory shares is: attest/verifier.h), then writes, in input order, every chunk that is next,
+// its own and any that others finished first. At most `kChunksPerJob` chunks per worker are read
+// and not yet written: a worker waits for room beyond that, so memory stays bounded however long
+// the input. A chunk is cut when full, or as soon as no further input is already buffered, so a
+// relying party that streams one document and waits for its answer gets it.
 // A line's rejection never stops the batch.
 #pragma once
 

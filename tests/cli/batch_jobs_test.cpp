@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <streambuf>
 #include <string>
@@ -152,6 +155,77 @@ class CountingLines : public std::streambuf {
   std::atomic<std::size_t> lines_out_{0};
   std::string line_;
 };
+
+// A relying party that streams: it sends line k only once the answer to line k-1 is out (or gives
+// up after 5 s, which fails the test: a worker waited for a fuller chunk or held the answer).
+class Answers : public std::streambuf {
+ public:
+  bool wait_for(std::size_t lines) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return cv_.wait_for(lock, std::chrono::seconds(5), [&] { return lines_ >= lines; });
+  }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (c == '\n') {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++lines_;
+      cv_.notify_all();
+    }
+    return c;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::size_t lines_ = 0;
+};
+
+class Conversation : public std::streambuf {
+ public:
+  Conversation(Answers& answers, std::size_t total) : answers_(answers), total_(total) {}
+  std::size_t stalled_at() const { return stalled_at_; }
+
+ protected:
+  int_type underflow() override {
+    if (sent_ >= total_ || stalled_at_ != 0) return traits_type::eof();
+    if (!answers_.wait_for(sent_)) {
+      stalled_at_ = sent_;  // no answer to line sent_ came
+      return traits_type::eof();
+    }
+    line_ = "not a document " + std::to_string(++sent_) + "\n";
+    setg(line_.data(), line_.data(), line_.data() + line_.size());
+    return traits_type::to_int_type(line_[0]);
+  }
+
+ private:
+  Answers& answers_;
+  std::size_t total_;
+  std::size_t sent_ = 0;
+  std::size_t stalled_at_ = 0;
+  std::string line_;
+};
+
+TEST_F(BatchJobs, AStreamingClientGetsEachAnswerBeforeItSendsTheNextLine) {
+  constexpr std::size_t kTotal = 40;  // more than a chunk, so a worker that waited for one would stall
+  Answers answers;
+  std::ostream out(&answers);
+  Conversation conversation(answers, kTotal);
+  std::istream in(&conversation);
+  io::LineReader reader(in, 4096);
+  auto verifier = [&] {
+    attest::VerifyOptions o;
+    o.time = testing::kTestNow;
+    return std::make_unique<attest::Verifier>(std::make_shared<attest::TrustStore>(), o);
+  };
+  const BatchCounts counts = run_batch(
+      reader, verifier, 2, [](std::size_t line, const attest::VerificationReport&) {
+        return std::to_string(line);
+      },
+      out);
+  EXPECT_EQ(conversation.stalled_at(), 0u) << "no answer to line " << conversation.stalled_at();
+  EXPECT_EQ(counts.rejected, kTotal);
+}
 
 TEST_F(BatchJobs, LinesInFlightStayWithinTheWindow) {
   // Each answer checks how far the reader is ahead of the writer: never more than the window
