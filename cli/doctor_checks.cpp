@@ -176,6 +176,7 @@ DoctorCheck check_imds(const DoctorFacts& f) {
   const char* title = "IMDS answers the attested-document request";
   if (!f.imds_attempted) return skip(id, title, "IMDS was not queried");
   DoctorCheck c = make(id, title);
+  if (!f.imds_race.empty()) c.evidence.push_back("race: " + f.imds_race);
   for (const auto& a : f.imds.trace) {
     c.evidence.push_back("+" + std::to_string(a.start_ms) + " ms " + a.endpoint + ": " +
                          (a.status != 0 ? "HTTP " + std::to_string(a.status) : a.error) + " (" +

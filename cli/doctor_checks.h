@@ -65,6 +65,8 @@ struct DoctorFacts {
   // What /metadata/instance said about the VM's resource group, name and subscription (Azure), for
   // the forced-tunnelling commands; empty when it did not answer.
   activation::AzureVmContext azure_vm;
+  // How the IMDS race started (RaceStart::why): .253 at once on the HCI adapter's evidence.
+  std::string imds_race;
 };
 
 // The flows the firewall check decides: IMDS (.254, and .253 off Azure and AWS), and on Azure

@@ -27,15 +27,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
-bool apipa_on_link(const DoctorFacts& f) {
-  if (!f.route_253.ok() || !f.route_253.value->gateway.empty() || !f.adapters.ok()) return false;
-  for (const auto& a : *f.adapters.value) {
-    if (a.name != f.route_253.value->interface_name) continue;
-    for (const auto& addr : a.addresses) {
-      if (!addr.ipv6 && addr.address.rfind("169.254.", 0) == 0) return true;
-    }
-  }
-  return false;
+std::optional<std::string> hci_adapter_of(const DoctorFacts& f) {
+  if (!f.route_253.ok() || !f.adapters.ok()) return std::nullopt;
+  return hostcheck::hci_imds_adapter(*f.adapters.value, *f.route_253.value);
 }
 
 activation::KmsProbeReport probe_kms_host(const activation::KmsHostEntry& e,
@@ -112,7 +106,8 @@ DoctorFacts collect_doctor_facts(const DoctorCommandOptions& o, CommandIo& io,
   f.adapters = net.adapters();
   f.route_253 = net.route_to("169.254.169.253");
   // Probe the host's IMDS port only through a link-local adapter: never send it to a gateway.
-  if (apipa_on_link(f)) {
+  const std::optional<std::string> hci_adapter = hci_adapter_of(f);
+  if (hci_adapter) {
     f.tcp_253 = net.tcp_connect("169.254.169.253", 80, milliseconds(1500));
   } else {
     f.tcp_253.error = "not probed: no on-link route through a 169.254.x.x adapter";
@@ -124,6 +119,9 @@ DoctorFacts collect_doctor_facts(const DoctorCommandOptions& o, CommandIo& io,
     if (const char* v = std::getenv(var); v != nullptr && *v != '\0') f.proxy_env[var] = v;
   }
   f.imds_attempted = true;
+  const RaceStart race = race_start(o.endpoints.empty(), std::nullopt, false, hci_adapter);
+  req.head_start = race.head_start;
+  f.imds_race = race.why;
   f.imds = imds::fetch(req, imds::real_environment());
   if (f.imds.ok) {
     options.expected_nonce = f.imds.nonce;

@@ -18,6 +18,7 @@
 #include "cli/utf8_path.h"
 #include "cli/verify_render.h"
 #include "emulator/server.h"
+#include "hostcheck/network.h"
 #include "imds/client.h"
 
 namespace hciattest::cli {
@@ -43,8 +44,8 @@ void add_fetch_options(CLI::App* cmd, FetchCommandOptions& o) {
       ->capture_default_str()
       ->check(CLI::Range(50, 60000));
   cmd->add_option("--head-start", o.head_start_ms,
-                  "Milliseconds the first endpoint runs alone before the next one joins")
-      ->capture_default_str()
+                  "Milliseconds the first endpoint runs alone before the next one joins "
+                  "(default 250; 0 when this VM has the HCI guest's IMDS adapter)")
       ->check(CLI::Range(0, 60000));
   cmd->add_flag("--sequential", o.sequential,
                 "Wait each endpoint out before trying the next (slower; for comparison)");
@@ -62,12 +63,31 @@ imds::ImdsRequest build_request(const FetchCommandOptions& o) {
   }
   req.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(o.timeout_seconds * 1000));
   req.attempt_timeout = std::chrono::milliseconds(o.attempt_timeout_ms);
-  req.head_start = std::chrono::milliseconds(o.head_start_ms);
   req.sequential = o.sequential;
   return req;
 }
 
-json trace_json(const imds::ImdsResult& r) {
+// The race's start on this machine: the HCI adapter is looked for only when it can matter.
+RaceStart race_start_here(const FetchCommandOptions& o) {
+  std::optional<std::string> hci_adapter;
+  if (o.endpoints.empty() && !o.head_start_ms && !o.sequential) {
+    auto net = hostcheck::make_network_inspector();
+    auto adapters = net->adapters();
+    auto route = net->route_to("169.254.169.253");
+    if (adapters.ok() && route.ok()) hci_adapter = hostcheck::hci_imds_adapter(*adapters.value, *route.value);
+  }
+  return race_start(o.endpoints.empty(), o.head_start_ms, o.sequential, hci_adapter);
+}
+
+imds::ImdsRequest build_request_here(const FetchCommandOptions& o, std::string& race_why) {
+  imds::ImdsRequest req = build_request(o);
+  const RaceStart race = race_start_here(o);
+  req.head_start = race.head_start;
+  race_why = race.why;
+  return req;
+}
+
+json trace_json(const imds::ImdsResult& r, const std::string& race_why) {
   json attempts = json::array();
   for (const auto& a : r.trace) {
     attempts.push_back({{"endpoint", a.endpoint},
@@ -80,13 +100,14 @@ json trace_json(const imds::ImdsResult& r) {
   return {{"ok", r.ok},          {"endpoint", r.endpoint}, {"url", r.url},
           {"nonce", r.nonce},    {"api_version", r.api_version},
           {"status", r.status},  {"error", r.error},
-          {"elapsed_ms", r.elapsed_ms}, {"attempts", attempts}};
+          {"elapsed_ms", r.elapsed_ms}, {"race", race_why}, {"attempts", attempts}};
 }
 
-std::string trace_text(const imds::ImdsResult& r) {
+std::string trace_text(const imds::ImdsResult& r, const std::string& race_why) {
   std::string out = r.ok ? "fetched from " + r.endpoint + " in " + std::to_string(r.elapsed_ms) + " ms"
                          : "IMDS FETCH FAILED after " + std::to_string(r.elapsed_ms) + " ms: " + r.error;
   out += "\n";
+  if (!race_why.empty()) out += "  race: " + race_why + "\n";
   for (const auto& a : r.trace) {
     out += "  +" + std::to_string(a.start_ms) + " ms  " + a.endpoint + "  " +
            (a.status != 0 ? "HTTP " + std::to_string(a.status) : a.error) + "  (" +
@@ -96,6 +117,20 @@ std::string trace_text(const imds::ImdsResult& r) {
 }
 
 }  // namespace
+
+RaceStart race_start(bool default_endpoints, std::optional<int> head_start_ms, bool sequential,
+                     const std::optional<std::string>& hci_adapter) {
+  RaceStart r;
+  if (head_start_ms) {
+    r.head_start = std::chrono::milliseconds(*head_start_ms);
+    return r;
+  }
+  if (sequential || !default_endpoints || !hci_adapter) return r;
+  r.head_start = std::chrono::milliseconds(0);
+  r.why = "169.254.169.253 started at once beside 169.254.169.254: this VM has the HCI guest's "
+          "IMDS adapter, " + *hci_adapter;
+  return r;
+}
 
 std::vector<std::string> checked_endpoints(const std::vector<std::string>& endpoints) {
   std::vector<std::string> out;
@@ -132,16 +167,17 @@ CLI::App* add_attest_command(CLI::App& app, FetchCommandOptions& fetch, VerifyCo
 
 int run_fetch(const FetchCommandOptions& o, CommandIo& io) {
   try {
-    imds::ImdsResult r = imds::fetch(build_request(o), imds::real_environment());
+    std::string race;
+    imds::ImdsResult r = imds::fetch(build_request_here(o, race), imds::real_environment());
     if (o.output == "json") {
-      json out = trace_json(r);
+      json out = trace_json(r, race);
       out["schema"] = "hciattest.fetch/1";
       out["body"] = r.ok ? json::parse(r.body, nullptr, false) : json();
       io.out << out.dump(2) << "\n";
     } else if (r.ok) {
       io.out << r.body << "\n";
     }
-    if (!r.ok) io.err << trace_text(r);
+    if (!r.ok) io.err << trace_text(r, race);
     return r.ok ? kExitOk : kExitFailed;
   } catch (const UsageError& e) {
     io.err << "hciattest fetch: " << e.message << "\n";
@@ -154,16 +190,19 @@ int run_attest(const FetchCommandOptions& fo, const VerifyCommandOptions& vo, Co
     imds::ImdsRequest req = build_request(fo);
     auto trust = build_trust(vo);
     attest::VerifyOptions options = build_options(vo, io);
+    // After every argument is checked: a usage error costs no look at the machine.
+    const RaceStart race = race_start_here(fo);
+    req.head_start = race.head_start;
     imds::ClientEnvironment env = imds::real_environment();
     imds::ImdsResult fetched = imds::fetch(req, env);
-    json j = {{"schema", "hciattest.attest/1"}, {"fetch", trace_json(fetched)}};
+    json j = {{"schema", "hciattest.attest/1"}, {"fetch", trace_json(fetched, race.why)}};
     if (!fetched.ok) {
       if (vo.output == "json") {
         j["verification"] = json();
         j["verified"] = false;
         io.out << j.dump(2) << "\n";
       } else {
-        io.out << "REJECTED  could not fetch the attested document\n" << trace_text(fetched);
+        io.out << "REJECTED  could not fetch the attested document\n" << trace_text(fetched, race.why);
       }
       return kExitFailed;
     }
@@ -181,7 +220,7 @@ int run_attest(const FetchCommandOptions& fo, const VerifyCommandOptions& vo, Co
         note = "the first answer carried a stale nonce (IMDS cache); fetched once more";
         fetched.trace.insert(fetched.trace.end(), again.trace.begin(), again.trace.end());
         fetched.nonce = again.nonce;
-        j["fetch"] = trace_json(fetched);
+        j["fetch"] = trace_json(fetched, race.why);
       }
     }
     if (vo.output == "json") {
@@ -190,7 +229,8 @@ int run_attest(const FetchCommandOptions& fo, const VerifyCommandOptions& vo, Co
       if (!note.empty()) j["note"] = note;
       io.out << j.dump(2) << "\n";
     } else {
-      io.out << report_to_text(report, options.time, io.color) << "\nIMDS: " << trace_text(fetched);
+      io.out << report_to_text(report, options.time, io.color) << "\nIMDS: "
+             << trace_text(fetched, race.why);
       if (!note.empty()) io.out << "  note: " << note << "\n";
     }
     return report.verified ? kExitOk : kExitFailed;

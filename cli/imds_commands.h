@@ -1,6 +1,7 @@
 // `hciattest fetch`, `hciattest attest` and `hciattest emulate`.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,7 +16,7 @@ struct FetchCommandOptions {
   std::optional<std::string> nonce;
   double timeout_seconds = 90;
   int attempt_timeout_ms = 3000;
-  int head_start_ms = 250;
+  std::optional<int> head_start_ms;       // empty: race_start() decides
   bool sequential = false;
   std::string output = "text";            // fetch: raw|json; attest: text|json
 };
@@ -44,6 +45,19 @@ struct EmulateCommandOptions {
   std::string sku;
   std::string license_type;
 };
+
+// How long .254 runs alone before .253 joins the race, and why.
+struct RaceStart {
+  std::chrono::milliseconds head_start{250};
+  std::string why;  // empty for the default; said in the report otherwise
+};
+
+// --head-start when given; with the default endpoints, 0 (both at once) when `hci_adapter` is
+// evidence of the HCI guest's IMDS adapter (hostcheck::hci_imds_adapter), since .253 is then
+// where the answer comes from; else 250 ms, Azure's .254 first. Sequential fetches keep their
+// order and take no head start.
+RaceStart race_start(bool default_endpoints, std::optional<int> head_start_ms, bool sequential,
+                     const std::optional<std::string>& hci_adapter);
 
 // The --endpoint values, checked (http:// base URLs, no query) and without trailing slashes.
 // Throws UsageError.

@@ -76,6 +76,13 @@ std::optional<Route> select_route(const std::vector<Route>& table, const std::st
 // The default route (0.0.0.0/0) with the lowest metric; nullopt when the table has none.
 std::optional<Route> default_route(const std::vector<Route>& table);
 
+// Evidence of the Azure Stack HCI guest's IMDS adapter: `route_to_253` (the route a packet to
+// 169.254.169.253 takes) is on-link, through an adapter with a 169.254.x.x IPv4 address, as the
+// host's AZSHCI_HOST-IMDS_DO_NOT_MODIFY switch gives it. One line naming the adapter and address
+// ("Ethernet 2 (169.254.77.20/16): 169.254.169.253 is on-link"), or nullopt.
+std::optional<std::string> hci_imds_adapter(const std::vector<Adapter>& adapters,
+                                            const Route& route_to_253);
+
 // Dotted quad to host-order integer; nullopt on anything else.
 std::optional<std::uint32_t> parse_ipv4(const std::string& text);
 

@@ -48,4 +48,18 @@ std::optional<Route> default_route(const std::vector<Route>& table) {
   return best;
 }
 
+std::optional<std::string> hci_imds_adapter(const std::vector<Adapter>& adapters,
+                                            const Route& route_to_253) {
+  if (!route_to_253.gateway.empty()) return std::nullopt;
+  for (const Adapter& a : adapters) {
+    if (a.name != route_to_253.interface_name) continue;
+    for (const InterfaceAddress& addr : a.addresses) {
+      if (addr.ipv6 || addr.address.rfind("169.254.", 0) != 0) continue;
+      return a.name + " (" + addr.address + "/" + std::to_string(addr.prefix_length) +
+             "): 169.254.169.253 is on-link";
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace hciattest::hostcheck

@@ -259,8 +259,14 @@ ImdsResult fetch(const ImdsRequest& req, const ClientEnvironment& env) {
   ImdsResult result = std::move(race.result);
   result.nonce = nonce;
   result.trace = std::move(race.trace);
-  std::sort(result.trace.begin(), result.trace.end(),
-            [](const Attempt& a, const Attempt& b) { return a.start_ms < b.start_ms; });
+  // In start order; attempts that started in the same millisecond (no head start) in the order
+  // of the endpoint list, so .254 still comes first.
+  auto rank = [&req](const Attempt& a) {
+    return std::find(req.endpoints.begin(), req.endpoints.end(), a.endpoint) - req.endpoints.begin();
+  };
+  std::stable_sort(result.trace.begin(), result.trace.end(), [&](const Attempt& a, const Attempt& b) {
+    return a.start_ms != b.start_ms ? a.start_ms < b.start_ms : rank(a) < rank(b);
+  });
   result.elapsed_ms = ms_since(t0);
   if (!result.ok) {
     for (const auto& f : race.failures) result.error += (result.error.empty() ? "" : "; ") + f;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/imds_commands.h"
 #include "tests/cli/run_cli.h"
 #include "cli/exit_codes.h"
 #include "tests/support/emulator_fixture.h"
@@ -93,6 +94,30 @@ TEST_F(ImdsCommands, BadFetchArgumentsAreUsageErrors) {
   EXPECT_EQ(run({"doctor", "--ca-file", "/nonexistent.pem"}).code, kExitUsage);
   EXPECT_EQ(run({"doctor", "--output", "yaml"}).code, kExitUsage);
   EXPECT_EQ(run({"emulate", "--pki", "/nonexistent-dir", "--duration", "0.1"}).code, kExitUsage);
+}
+
+TEST(RaceStart, TheHciAdapterStartsBothAtOnceOnlyWithTheDefaultEndpoints) {
+  const std::optional<std::string> hci = "Ethernet 2 (169.254.77.20/16): 169.254.169.253 is on-link";
+  RaceStart r = race_start(true, std::nullopt, false, hci);
+  EXPECT_EQ(r.head_start.count(), 0);
+  EXPECT_NE(r.why.find("started at once"), std::string::npos);
+  EXPECT_NE(r.why.find("Ethernet 2 (169.254.77.20/16)"), std::string::npos) << r.why;
+  // Azure, or any VM without the adapter: .254 alone first, as before.
+  r = race_start(true, std::nullopt, false, std::nullopt);
+  EXPECT_EQ(r.head_start.count(), 250);
+  EXPECT_EQ(r.why, "");
+  // What the admin chose wins: --head-start, --endpoint, --sequential.
+  EXPECT_EQ(race_start(true, 400, false, hci).head_start.count(), 400);
+  EXPECT_EQ(race_start(false, std::nullopt, false, hci).head_start.count(), 250);
+  EXPECT_EQ(race_start(true, std::nullopt, true, hci).why, "");
+}
+
+TEST_F(ImdsCommands, TheTraceSaysHowTheRaceStarted) {
+  auto emu = testing::start_emulator({}, 1780315200);
+  Outcome r = run({"attest", "--endpoint", emu.url, "--ca-file", root_.string(), "--at", at(),
+                   "-o", "json"});
+  ASSERT_EQ(r.code, kExitOk) << r.out << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["fetch"]["race"], "");  // --endpoint: no evidence looked for
 }
 
 }  // namespace

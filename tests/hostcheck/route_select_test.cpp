@@ -159,3 +159,35 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace hciattest::hostcheck
+
+namespace hciattest::hostcheck {
+namespace {
+
+Adapter adapter_with(const char* name, const char* address, int prefix) {
+  Adapter a;
+  a.name = name;
+  a.up = true;
+  a.addresses.push_back({address, prefix, false});
+  return a;
+}
+
+TEST(HciImdsAdapter, AnApipaAdapterWithTheHostOnLinkIsTheEvidence) {
+  const std::vector<Adapter> adapters = {adapter_with("Ethernet", "10.0.0.4", 24),
+                                         adapter_with("Ethernet 2", "169.254.77.20", 16)};
+  EXPECT_EQ(hci_imds_adapter(adapters, route("169.254.0.0", 16, "Ethernet 2", 0)),
+            std::optional<std::string>("Ethernet 2 (169.254.77.20/16): 169.254.169.253 is on-link"));
+}
+
+TEST(HciImdsAdapter, NoEvidenceThroughAGatewayOrANonApipaAdapter) {
+  const std::vector<Adapter> adapters = {adapter_with("Ethernet", "10.0.0.4", 24),
+                                         adapter_with("Ethernet 2", "169.254.77.20", 16)};
+  // An Azure VM: .253 only through the default gateway.
+  EXPECT_EQ(hci_imds_adapter(adapters, route("0.0.0.0", 0, "Ethernet", 0, "10.0.0.1")), std::nullopt);
+  // On-link, but through an adapter with no 169.254.x.x address (a static route).
+  EXPECT_EQ(hci_imds_adapter(adapters, route("169.254.169.253", 32, "Ethernet", 0)), std::nullopt);
+  // The APIPA adapter is not the one the route names.
+  EXPECT_EQ(hci_imds_adapter({adapters[1]}, route("169.254.0.0", 16, "Ethernet 3", 0)), std::nullopt);
+}
+
+}  // namespace
+}  // namespace hciattest::hostcheck

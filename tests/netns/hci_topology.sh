@@ -6,6 +6,10 @@
 #   vm namespace        169.254.77.20/16 (an APIPA address, as the guest self-assigns);
 #                       packets to 169.254.169.254 are silently dropped (nft), as on an HCI VM
 #
+# HCI_VM_ADDR=10.77.0.20/24 (before hci_topology_up) gives the VM that address instead, with
+# /32 routes to 169.254.169.253 and .254 on the veth (.254 still dropped): .253 still answers, but there is no 169.254.x.x
+# adapter, so nothing tells hciattest that this is the HCI guest's IMDS adapter.
+#
 # Usage: hci_topology_up BIN WORKDIR [emulator flags...]; then run commands with
 # `ip netns exec "$HCI_VM_NS" ...`; hci_topology_down at the end (also safe from a trap).
 
@@ -36,8 +40,14 @@ hci_topology_up() {
   ip -n "$HCI_HOST_NS" addr add 169.254.169.253/16 dev "$HCI_VETH_HOST"
   ip -n "$HCI_HOST_NS" link set "$HCI_VETH_HOST" up
   ip -n "$HCI_VM_NS" link set lo up
-  ip -n "$HCI_VM_NS" addr add 169.254.77.20/16 dev "$HCI_VETH_VM"
+  ip -n "$HCI_VM_NS" addr add "${HCI_VM_ADDR:-169.254.77.20/16}" dev "$HCI_VETH_VM"
   ip -n "$HCI_VM_NS" link set "$HCI_VETH_VM" up
+  case "${HCI_VM_ADDR:-169.254.}" in
+    169.254.*) ;;
+    *) ip -n "$HCI_VM_NS" route add 169.254.169.253/32 dev "$HCI_VETH_VM"
+       ip -n "$HCI_VM_NS" route add 169.254.169.254/32 dev "$HCI_VETH_VM"  # to be dropped, not refused
+       ip -n "$HCI_HOST_NS" route add "${HCI_VM_ADDR%.*}.0/${HCI_VM_ADDR#*/}" dev "$HCI_VETH_HOST" ;;
+  esac
   # Inside the VM namespace only: Azure's IMDS address swallows packets without an answer.
   ip netns exec "$HCI_VM_NS" nft -f - <<'NFT'
 table inet hciattest_test {
