@@ -22,11 +22,6 @@ using detail::Bstr;
 using detail::ComPtr;
 using detail::Variant;
 using hostcheck::detail::utf8;
-using hostcheck::detail::windows_error_text;
-
-std::string error_of(const std::string& call, HRESULT hr) {
-  return windows_error_text(call, static_cast<unsigned long>(hr));
-}
 
 std::string read_bstr(HRESULT (STDMETHODCALLTYPE INetFwRule::*get)(BSTR*), INetFwRule* rule) {
   Bstr value;
@@ -63,19 +58,19 @@ FirewallReading read_firewall() {
   FirewallReading out;
   detail::ComApartment com;
   if (!com.ok()) {
-    out.error = error_of("CoInitializeEx", com.result());
+    out.error = detail::com_error("CoInitializeEx", com.result());
     return out;
   }
   ComPtr<INetFwPolicy2> policy;
   HRESULT hr = ::CoCreateInstance(CLSID_NetFwPolicy2, nullptr, CLSCTX_INPROC_SERVER, IID_INetFwPolicy2,
                                   reinterpret_cast<void**>(policy.GetAddressOf()));
   if (FAILED(hr)) {
-    out.error = error_of("CoCreateInstance(NetFwPolicy2)", hr);
+    out.error = detail::com_error("CoCreateInstance(NetFwPolicy2)", hr);
     return out;
   }
   long current = 0;
   if (FAILED(hr = policy->get_CurrentProfileTypes(&current))) {
-    out.error = error_of("INetFwPolicy2::get_CurrentProfileTypes", hr);
+    out.error = detail::com_error("INetFwPolicy2::get_CurrentProfileTypes", hr);
     return out;
   }
   for (NET_FW_PROFILE_TYPE2 type : {NET_FW_PROFILE2_DOMAIN, NET_FW_PROFILE2_PRIVATE, NET_FW_PROFILE2_PUBLIC}) {
@@ -84,13 +79,13 @@ FirewallReading read_firewall() {
     p.active = (current & type) != 0;
     VARIANT_BOOL enabled = VARIANT_FALSE;
     if (FAILED(hr = policy->get_FirewallEnabled(type, &enabled))) {
-      out.error = error_of("INetFwPolicy2::get_FirewallEnabled", hr);
+      out.error = detail::com_error("INetFwPolicy2::get_FirewallEnabled", hr);
       return out;
     }
     p.enabled = enabled != VARIANT_FALSE;
     NET_FW_ACTION action = NET_FW_ACTION_ALLOW;
     if (FAILED(hr = policy->get_DefaultOutboundAction(type, &action))) {
-      out.error = error_of("INetFwPolicy2::get_DefaultOutboundAction", hr);
+      out.error = detail::com_error("INetFwPolicy2::get_DefaultOutboundAction", hr);
       return out;
     }
     p.outbound_block_default = action == NET_FW_ACTION_BLOCK;
@@ -102,17 +97,17 @@ FirewallReading read_firewall() {
   }
   ComPtr<INetFwRules> rules;
   if (FAILED(hr = policy->get_Rules(rules.GetAddressOf())) || !rules) {
-    out.error = error_of("INetFwPolicy2::get_Rules", hr);
+    out.error = detail::com_error("INetFwPolicy2::get_Rules", hr);
     return out;
   }
   ComPtr<IUnknown> unknown;
   if (FAILED(hr = rules->get__NewEnum(unknown.GetAddressOf())) || !unknown) {
-    out.error = error_of("INetFwRules::get__NewEnum", hr);
+    out.error = detail::com_error("INetFwRules::get__NewEnum", hr);
     return out;
   }
   ComPtr<IEnumVARIANT> items;
   if (FAILED(hr = unknown.As(&items))) {
-    out.error = error_of("INetFwRules enumerator: IEnumVARIANT", hr);
+    out.error = detail::com_error("INetFwRules enumerator: IEnumVARIANT", hr);
     return out;
   }
   for (;;) {
@@ -128,7 +123,7 @@ FirewallReading read_firewall() {
     }
   }
   if (FAILED(hr)) {
-    out.error = error_of("IEnumVARIANT::Next over the firewall rules", hr);
+    out.error = detail::com_error("IEnumVARIANT::Next over the firewall rules", hr);
     return out;
   }
   out.available = true;

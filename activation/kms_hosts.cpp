@@ -74,19 +74,19 @@ std::string forced_tunnel_remedy(const std::string& cloud, const std::vector<std
       "Get-AzEffectiveRouteTable -ResourceGroupName " + rg + " -NetworkInterfaceName <nic-name>). "
       "If 0.0.0.0/0 goes to VirtualNetworkGateway or VirtualAppliance, add a /32 route with next "
       "hop Internet for each KMS address to the route table of the VM's subnet:";
+  auto route_name = [](std::string a) {  // "kms-20-118-99-224"
+    for (char& c : a) c = c == '.' ? '-' : c;
+    return "kms-" + a;
+  };
   for (const auto& a : addresses) {
-    std::string id = a;
-    for (char& c : id) c = c == '.' ? '-' : c;
     out += " az network route-table route create -g <route-table-resource-group> "
-           "--route-table-name <route-table> -n kms-" + id + " --address-prefix " + a +
+           "--route-table-name <route-table> -n " + route_name(a) + " --address-prefix " + a +
            "/32 --next-hop-type Internet;";
   }
   out += " (Azure PowerShell: $rt = Get-AzRouteTable -ResourceGroupName <route-table-resource-group> "
          "-Name <route-table>;";
   for (const auto& a : addresses) {
-    std::string id = a;
-    for (char& c : id) c = c == '.' ? '-' : c;
-    out += " Add-AzRouteConfig -RouteTable $rt -Name kms-" + id + " -AddressPrefix " + a +
+    out += " Add-AzRouteConfig -RouteTable $rt -Name " + route_name(a) + " -AddressPrefix " + a +
            "/32 -NextHopType Internet;";
   }
   out += " Set-AzRouteTable -RouteTable $rt)";

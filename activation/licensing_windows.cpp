@@ -35,10 +35,6 @@ constexpr wchar_t kServiceQuery[] =
     L"SELECT Version, KeyManagementServiceMachine, KeyManagementServicePort FROM "
     L"SoftwareLicensingService";
 
-std::string hr_text(const char* what, HRESULT hr) {
-  return windows_error_text(what, static_cast<unsigned long>(hr));
-}
-
 bool to_value(const VARIANT& v, detail::WmiValue& out) {
   switch (v.vt) {
     case VT_BSTR: out = utf8(v.bstrVal); return true;
@@ -90,21 +86,21 @@ LicensingState read_licensing_state() {
   LicensingState s;
   detail::ComApartment com;
   if (!com.ok()) {
-    s.error = hr_text("CoInitializeEx", com.result());
+    s.error = detail::com_error("CoInitializeEx", com.result());
     return s;
   }
   ComPtr<IWbemLocator> locator;
   HRESULT hr = ::CoCreateInstance(CLSID_WbemLocator, nullptr, CLSCTX_INPROC_SERVER, IID_IWbemLocator,
                                   reinterpret_cast<void**>(locator.GetAddressOf()));
   if (FAILED(hr)) {
-    s.error = hr_text("CoCreateInstance(WbemLocator)", hr);
+    s.error = detail::com_error("CoCreateInstance(WbemLocator)", hr);
     return s;
   }
   ComPtr<IWbemServices> services;
   hr = locator->ConnectServer(Bstr(L"ROOT\\CIMV2").get(), nullptr, nullptr, nullptr, 0, nullptr,
                               nullptr, services.GetAddressOf());
   if (FAILED(hr)) {
-    s.error = hr_text("IWbemLocator::ConnectServer(ROOT\\CIMV2)", hr);
+    s.error = detail::com_error("IWbemLocator::ConnectServer(ROOT\\CIMV2)", hr);
     return s;
   }
   // On the proxy rather than process-wide CoInitializeSecurity: a library must not set the
@@ -112,7 +108,7 @@ LicensingState read_licensing_state() {
   hr = ::CoSetProxyBlanket(services.Get(), RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE, nullptr,
                            RPC_C_AUTHN_LEVEL_CALL, RPC_C_IMP_LEVEL_IMPERSONATE, nullptr, EOAC_NONE);
   if (FAILED(hr)) {
-    s.error = hr_text("CoSetProxyBlanket", hr);
+    s.error = detail::com_error("CoSetProxyBlanket", hr);
     return s;
   }
   ComPtr<IEnumWbemClassObject> rows;
@@ -120,14 +116,14 @@ LicensingState read_licensing_state() {
                            WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY, nullptr,
                            rows.GetAddressOf());
   if (FAILED(hr)) {
-    s.error = hr_text("WMI query of SoftwareLicensingProduct", hr);
+    s.error = detail::com_error("WMI query of SoftwareLicensingProduct", hr);
     return s;
   }
   ComPtr<IWbemClassObject> row;
   ULONG got = 0;
   hr = rows->Next(30000, 1, row.GetAddressOf(), &got);
   if (FAILED(hr) || hr == WBEM_S_TIMEDOUT) {
-    s.error = hr_text("IEnumWbemClassObject::Next(SoftwareLicensingProduct)", hr);
+    s.error = detail::com_error("IEnumWbemClassObject::Next(SoftwareLicensingProduct)", hr);
     return s;
   }
   if (got == 0) {

@@ -25,6 +25,10 @@ std::string hresult_hex(HRESULT hr) {
   return buf;
 }
 
+std::string com_error(const std::string& call, HRESULT hr) {
+  return hostcheck::detail::windows_error_text(call, static_cast<unsigned long>(hr));
+}
+
 HRESULT open_task(const std::string& folder_path, const std::string& name,
                   ComPtr<IRegisteredTask>& task, std::string& step) {
   ComPtr<ITaskService> service;

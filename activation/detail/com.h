@@ -67,4 +67,7 @@ class Variant {
 // "0x80070002": HRESULTs are shown in hex, as Windows documents them.
 std::string hresult_hex(HRESULT hr);
 
+// "CALL failed: <the system's text> (error N, 0x...)": a failed COM call, for an error value.
+std::string com_error(const std::string& call, HRESULT hr);
+
 }  // namespace hciattest::activation::detail
