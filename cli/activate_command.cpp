@@ -110,9 +110,11 @@ CLI::App* add_activate_command(CLI::App& app, ActivateCommandOptions& o) {
   cmd->add_option("--timeout", o.timeout_seconds, "Seconds for platform detection through IMDS")
       ->capture_default_str()
       ->check(CLI::Range(0.5, 120.0));
-  cmd->add_option("--output,-o", o.output, "text or json")
+  cmd->add_option("--output,-o", o.output,
+                  "text, json, or summary (one line of at most 2,048 ASCII bytes, for Intune and "
+                  "Run Command)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"text", "json"}));
+      ->check(CLI::IsMember({"text", "json", "summary"}));
   return cmd;
 }
 
@@ -253,6 +255,25 @@ std::string activation_plan_to_text(const ActivationFacts& f, const ActivationPl
   return s.str();
 }
 
+Summary activation_summary(const ActivationFacts& f, const ActivationPlan& p,
+                           const std::string& machine) {
+  Summary s;
+  s.command = "activate";
+  s.machine = machine;
+  s.verdict = p.already_activated ? "activated" : !p.refusals.empty() ? "refused" : "fixable";
+  s.fields = {{"edition", f.version.edition_id}, {"method", activation::method_id(p.method)}};
+  std::vector<std::string> steps;
+  for (const auto& st : p.steps) steps.emplace_back(activation::step_kind_id(st.kind));
+  s.lists = {{"steps", steps}};
+  if (!p.refusals.empty()) {
+    s.remedy = p.refusals.front();
+  } else if (!p.already_activated) {
+    s.remedy = p.needs_elevation ? "from an elevated prompt: hciattest activate --apply"
+                                 : "hciattest activate --apply";
+  }
+  return s;
+}
+
 int activate_exit_code(const ActivationPlan& p) {
   if (p.already_activated) return kExitOk;
   if (!p.refusals.empty()) return kExitFailed;
@@ -318,7 +339,15 @@ int run_undo(const ActivateCommandOptions& o, CommandIo& io, const ActivationFac
     return kExitFailed;
   }
   const activation::UndoResult u = activation::undo_journal(*journal, actions);
-  if (o.output == "json") {
+  if (o.output == "summary") {
+    Summary s;
+    s.command = "activate";
+    s.verdict = u.ok ? "undone" : "undo_failed";
+    s.machine = hostcheck::computer_name();
+    s.fields = {{"journal", *o.undo}};
+    s.lists = {{"not_restorable", u.not_restorable}};
+    io.out << render_summary(s) << "\n";
+  } else if (o.output == "json") {
     io.out << nlohmann::json{{"schema", kActivateApplySchema}, {"undo", *o.undo}, {"ok", u.ok},
                              {"steps", outcomes_json(u.steps)}, {"not_restorable", u.not_restorable}}
                   .dump(2)
@@ -340,7 +369,13 @@ int run_apply(const ActivateCommandOptions& o, CommandIo& io, const ActivationFa
   journal.edition = plan.edition.name;
   journal.method = activation::method_id(plan.method);
   const activation::ApplyResult r = activation::apply_plan(plan, facts, journal, actions, sink);
-  if (o.output == "json") {
+  if (o.output == "summary") {
+    Summary s = activation_summary(facts, plan, hostcheck::computer_name());
+    s.verdict = r.ok ? (r.after.licensing.activated() ? "activated" : "applied") : "failed";
+    if (!journal.entries.empty()) s.fields.push_back({"journal", path});
+    s.remedy = r.ok ? std::string() : r.error;
+    io.out << render_summary(s) << "\n";
+  } else if (o.output == "json") {
     nlohmann::json j = activation_plan_to_json(facts, plan);
     j["schema"] = kActivateApplySchema;
     j["ok"] = r.ok;
@@ -380,7 +415,11 @@ int run_activate(const ActivateCommandOptions& o, CommandIo& io, const Activatio
   const ActivationPlan plan = activation::plan_activation(facts, options);
   if (o.apply) return run_apply(o, io, facts, plan, *actions);
   if (o.output == "json") io.out << activation_plan_to_json(facts, plan).dump(2) << "\n";
-  else io.out << activation_plan_to_text(facts, plan);
+  else if (o.output == "summary") {
+    io.out << render_summary(activation_summary(facts, plan, hostcheck::computer_name())) << "\n";
+  } else {
+    io.out << activation_plan_to_text(facts, plan);
+  }
   return activate_exit_code(plan);
 }
 

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/summary.h"
+
 #include "activation/apply.h"
 #include "activation/plan.h"
 #include "cli/verify_command.h"
@@ -54,6 +56,11 @@ std::string activation_plan_to_text(const activation::ActivationFacts& facts,
 // 0 activated; 3 not activated and the plan can fix it (run elevated if it says so); 1 the
 // plan refuses (what to do instead is in the refusal). docs/exit-codes.md.
 int activate_exit_code(const activation::ActivationPlan& plan);
+
+// --output summary of --plan: "activated", "fixable" (the steps' kinds listed) or "refused", the
+// machine, the edition and method, and what to run next (or the refusal).
+Summary activation_summary(const activation::ActivationFacts& facts,
+                           const activation::ActivationPlan& plan, const std::string& machine);
 
 using ActivationFactsSource = std::function<activation::ActivationFacts(const ActivateCommandOptions&)>;
 

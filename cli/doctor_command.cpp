@@ -70,9 +70,11 @@ CLI::App* add_doctor_command(CLI::App& app, DoctorCommandOptions& o) {
       "attested document, proxy, Windows Firewall, KMS (and on AWS the routes and the launch "
       "agent), Windows licensing, the LicenseImdsIntegration task, Windows' chain engine, "
       "Security-SPP events; each check with evidence and the remedy");
-  cmd->add_option("--output,-o", o.output, "text, json (schema docs/report-schema.json) or junit")
+  cmd->add_option("--output,-o", o.output,
+                  "text, json (schema docs/report-schema.json), junit, or summary (one line of at "
+                  "most 2,048 ASCII bytes, for Intune and Run Command)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"text", "json", "junit"}));
+      ->check(CLI::IsMember({"text", "json", "junit", "summary"}));
   cmd->add_option("--timeout", o.timeout_seconds, "IMDS time limit in seconds, retries included")
       ->capture_default_str()
       ->check(CLI::Range(0.5, 600.0));
@@ -181,6 +183,9 @@ int run_doctor(const DoctorCommandOptions& o, CommandIo& io) {
     report.checks = evaluate_doctor(facts);
     if (o.output == "json") io.out << doctor_to_json(report).dump(2) << "\n";
     else if (o.output == "junit") io.out << doctor_to_junit(report);
+    else if (o.output == "summary") {
+      io.out << render_summary(doctor_summary(report, o.strict, hostcheck::computer_name())) << "\n";
+    }
     else io.out << doctor_to_text(report, io.color);
     return doctor_exit_code(report, o.strict);
   } catch (const UsageError& e) {

@@ -145,4 +145,27 @@ std::string doctor_to_junit(const DoctorReport& r) {
   return out;
 }
 
+Summary doctor_summary(const DoctorReport& r, bool strict, const std::string& machine) {
+  const int code = doctor_exit_code(r, strict);
+  Summary s;
+  s.command = "doctor";
+  s.verdict = code == kExitOk ? "healthy" : code == kExitWarnings ? "warnings" : "failures";
+  s.machine = machine;
+  std::vector<std::string> fail, warn;
+  std::string fail_remedy, warn_remedy;
+  for (const auto& c : r.checks) {
+    if (c.status == DoctorStatus::kFail) {
+      fail.push_back(c.id);
+      if (fail_remedy.empty()) fail_remedy = c.remedy;
+    } else if (c.status == DoctorStatus::kWarn) {
+      warn.push_back(c.id);
+      if (warn_remedy.empty()) warn_remedy = c.remedy;
+    }
+  }
+  s.fields = {{"platform", r.platform}};
+  s.lists = {{"fail", fail}, {"warn", warn}};
+  s.remedy = fail_remedy.empty() ? warn_remedy : fail_remedy;
+  return s;
+}
+
 }  // namespace hciattest::cli

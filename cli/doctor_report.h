@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/summary.h"
+
 namespace hciattest::cli {
 
 enum class DoctorStatus { kPass, kWarn, kFail, kSkip };
@@ -40,5 +42,10 @@ std::string doctor_to_text(const DoctorReport& report, bool color);
 // One testcase per check; fail -> <failure> carrying the remedy, skip -> <skipped>, warn ->
 // system-out. Accepted by Azure DevOps (PublishTestResults, JUnit) and Jenkins.
 std::string doctor_to_junit(const DoctorReport& report);
+
+// --output summary: the verdict (as doctor_exit_code(report, strict) says it), the machine, the
+// failing and then the warning check ids, and the first failing check's remedy (else the first
+// warning's).
+Summary doctor_summary(const DoctorReport& report, bool strict, const std::string& machine);
 
 }  // namespace hciattest::cli

@@ -19,6 +19,7 @@
 #include "cli/verify_render.h"
 #include "emulator/server.h"
 #include "hostcheck/network.h"
+#include "hostcheck/platform.h"
 #include "imds/client.h"
 
 namespace hciattest::cli {
@@ -197,7 +198,16 @@ int run_attest(const FetchCommandOptions& fo, const VerifyCommandOptions& vo, Co
     imds::ImdsResult fetched = imds::fetch(req, env);
     json j = {{"schema", "hciattest.attest/1"}, {"fetch", trace_json(fetched, race.why)}};
     if (!fetched.ok) {
-      if (vo.output == "json") {
+      if (vo.output == "summary") {
+        Summary s;
+        s.command = "attest";
+        s.verdict = "rejected";
+        s.machine = hostcheck::computer_name();
+        s.fields = {{"code", "fetch_failed"}};
+        s.remedy = "no IMDS endpoint answered: " + fetched.error +
+                   "; hciattest doctor shows the path (adapter, route, proxy, firewall)";
+        io.out << render_summary(s) << "\n";
+      } else if (vo.output == "json") {
         j["verification"] = json();
         j["verified"] = false;
         io.out << j.dump(2) << "\n";
@@ -223,7 +233,11 @@ int run_attest(const FetchCommandOptions& fo, const VerifyCommandOptions& vo, Co
         j["fetch"] = trace_json(fetched, race.why);
       }
     }
-    if (vo.output == "json") {
+    if (vo.output == "summary") {
+      Summary s = verification_summary("attest", report, hostcheck::computer_name());
+      s.fields.insert(s.fields.begin(), {"endpoint", fetched.endpoint});
+      io.out << render_summary(s) << "\n";
+    } else if (vo.output == "json") {
       j["verification"] = report_to_json(report, options.time);
       j["verified"] = report.verified;
       if (!note.empty()) j["note"] = note;

@@ -19,6 +19,7 @@
 #include "cli/usage_error.h"
 #include "cli/utf8_path.h"
 #include "cli/verify_render.h"
+#include "hostcheck/platform.h"
 #include "imds/aia_fetcher.h"
 #include "io/bounded_read.h"
 
@@ -113,6 +114,8 @@ int run_single(attest::Verifier& verifier, const VerifyCommandOptions& o, Comman
   attest::VerificationReport report = verifier.verify(read_document(o, io));
   if (o.output == "json") {
     io.out << report_to_json(report, verifier.options().time).dump(2) << "\n";
+  } else if (o.output == "summary") {
+    io.out << render_summary(verification_summary("verify", report, hostcheck::computer_name())) << "\n";
   } else {
     io.out << report_to_text(report, verifier.options().time, io.color);
   }
@@ -198,9 +201,11 @@ void add_verification_options(CLI::App* cmd, VerifyCommandOptions& o) {
   cmd->add_option("--max-bytes", o.max_bytes, "Largest document accepted")
       ->capture_default_str()
       ->check(CLI::Range(1024, 16 * 1024 * 1024));
-  cmd->add_option("--output,-o", o.output, "Output format")
+  cmd->add_option("--output,-o", o.output,
+                  "text, json, or summary (one line of at most 2,048 ASCII bytes, for Intune and "
+                  "Run Command; not with --batch)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"text", "json"}));
+      ->check(CLI::IsMember({"text", "json", "summary"}));
   cmd->add_flag("--fetch-intermediates", o.fetch_intermediates,
                 "Fetch a missing issuer from the certificate's AIA address (allow-listed hosts "
                 "only; off by default: the tool never touches the network unless asked)");
@@ -242,6 +247,10 @@ int run_verify(const VerifyCommandOptions& o, CommandIo& io) {
     auto trust = build_trust(o);
     attest::VerifyOptions options = build_options(o, io);
     if (o.batch) {
+      if (o.output == "summary") {
+        throw UsageError{"--output summary is one line for one document: with --batch use json or "
+                         "text (one line per document) and the counts on standard error"};
+      }
       options.nonce_member = kBatchNonceMember;
       return run_batch_command(trust, options, o, io);
     }

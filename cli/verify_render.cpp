@@ -150,4 +150,24 @@ std::string batch_line_text(std::size_t line, const attest::VerificationReport& 
   return out;
 }
 
+Summary verification_summary(const std::string& command, const attest::VerificationReport& r,
+                             const std::string& machine) {
+  Summary s;
+  s.command = command;
+  s.verdict = r.verified ? "verified" : "rejected";
+  s.machine = machine;
+  if (!r.verified) s.fields.push_back({"code", std::string(attest::error_id(r.code))});
+  if (r.verified && r.payload) {
+    s.fields.push_back({"vmId", r.payload->vm_id});
+    s.fields.push_back({"subscriptionId", r.payload->subscription_id});
+  }
+  std::vector<std::string> failed;
+  for (const auto& c : r.checks) {
+    if (c.status == attest::CheckStatus::kFail) failed.emplace_back(c.id);
+  }
+  s.lists = {{"fail", failed}};
+  if (!r.verified) s.remedy = r.message;
+  return s;
+}
+
 }  // namespace hciattest::cli

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "attest/verifier.h"
+#include "cli/summary.h"
 
 namespace hciattest::cli {
 
@@ -21,6 +22,12 @@ std::string report_to_text(const attest::VerificationReport& report, std::int64_
 // One line per batch document.
 nlohmann::json batch_line_json(std::size_t line, const attest::VerificationReport& report);
 std::string batch_line_text(std::size_t line, const attest::VerificationReport& report);
+
+// --output summary of one document: verified or rejected, the machine, the error code, the
+// payload's vmId and subscriptionId (verified documents only: an unverified payload names
+// nothing), the failing checks, and the first failure's message as the remedy.
+Summary verification_summary(const std::string& command, const attest::VerificationReport& report,
+                             const std::string& machine);
 
 std::string iso8601(std::int64_t t);
 

@@ -34,6 +34,8 @@ else()
 endif()
 install(FILES ${hciattest_docs} DESTINATION ${doc_dir})
 install(FILES ${hciattest_doc_pages} DESTINATION ${doc_dir}/docs)
+# The Intune detection and remediation scripts (docs/pipelines.md).
+install(FILES contrib/intune/detect.ps1 contrib/intune/remediate.ps1 DESTINATION ${doc_dir}/contrib/intune)
 
 set(CPACK_PACKAGE_NAME hciattest)
 set(CPACK_PACKAGE_VENDOR "hciattest contributors")

@@ -25,6 +25,10 @@ struct Smbios {
 // Reads this machine's SMBIOS values.
 Smbios read_smbios();
 
+// This machine's name as admins know it: the DNS host name (GetComputerNameExW on Windows,
+// gethostname on Linux); empty when it cannot be read.
+std::string computer_name();
+
 // Decodes the raw SMBIOS structure table (as GetSystemFirmwareTable('RSMB') returns after its
 // 8-byte header, or /sys/firmware/dmi/tables/DMI) into the fields above. Bounds-checked:
 // truncated or malformed structures end the walk.

@@ -1,3 +1,6 @@
+#include <unistd.h>
+
+#include <climits>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -36,6 +39,12 @@ Smbios read_smbios() {
   s.bios_version = read_dmi("bios_version", any);
   if (!any) s.error = s.source + " is not readable (no DMI on this machine, or a container)";
   return s;
+}
+
+std::string computer_name() {
+  char name[HOST_NAME_MAX + 1] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0) return {};
+  return name;
 }
 
 }  // namespace hciattest::hostcheck

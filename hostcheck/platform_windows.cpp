@@ -44,4 +44,11 @@ Smbios read_smbios() {
   return s;
 }
 
+std::string computer_name() {
+  wchar_t name[256];
+  DWORD size = 256;
+  if (!::GetComputerNameExW(ComputerNameDnsHostname, name, &size)) return {};
+  return detail::utf8(name);
+}
+
 }  // namespace hciattest::hostcheck

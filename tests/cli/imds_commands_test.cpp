@@ -112,6 +112,25 @@ TEST(RaceStart, TheHciAdapterStartsBothAtOnceOnlyWithTheDefaultEndpoints) {
   EXPECT_EQ(race_start(true, std::nullopt, true, hci).why, "");
 }
 
+TEST_F(ImdsCommands, AttestSummaryNamesTheEndpointAndTheVm) {
+  emulator::Faults f;
+  auto emu = testing::start_emulator(f, 1780315200);
+  Outcome r = run({"attest", "--endpoint", emu.url, "--ca-file", root_.string(), "--at", at(),
+                   "-o", "summary"});
+  ASSERT_EQ(r.code, kExitOk) << r.out << r.err;
+  EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << r.out;
+  EXPECT_NE(r.out.find("hciattest attest: verified | machine="), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" | endpoint=" + emu.url + " | vmId="), std::string::npos) << r.out;
+}
+
+TEST_F(ImdsCommands, AttestSummaryWhenNothingAnswers) {
+  Outcome r = run({"attest", "--endpoint", "http://127.0.0.1:1", "--timeout", "5", "-o", "summary"});
+  EXPECT_EQ(r.code, kExitFailed);
+  EXPECT_NE(r.out.find("hciattest attest: rejected | machine="), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" | code=fetch_failed | remedy: no IMDS endpoint answered: "), std::string::npos)
+      << r.out;
+}
+
 TEST_F(ImdsCommands, TheTraceSaysHowTheRaceStarted) {
   auto emu = testing::start_emulator({}, 1780315200);
   Outcome r = run({"attest", "--endpoint", emu.url, "--ca-file", root_.string(), "--at", at(),

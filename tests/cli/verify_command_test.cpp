@@ -63,6 +63,22 @@ TEST_F(VerifyCommand, VerifiesFromStdinAndExitsZero) {
   EXPECT_EQ(r.out.rfind("VERIFIED", 0), 0u) << r.out;
 }
 
+TEST_F(VerifyCommand, SummaryIsOneLineWithTheVerdictTheVmAndTheCode) {
+  Result r = run({"verify", "--ca-file", root(), "--at", at(), "--nonce", "42", "-o", "summary"}, doc("42"));
+  EXPECT_EQ(r.code, kExitOk) << r.out << r.err;
+  EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << r.out;
+  EXPECT_EQ(r.out.rfind("hciattest verify: verified | machine=", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find(" | vmId="), std::string::npos) << r.out;
+  r = run({"verify", "--ca-file", root(), "--at", at(), "--nonce", "43", "-o", "summary"}, doc("42"));
+  EXPECT_EQ(r.code, kExitFailed);
+  EXPECT_NE(r.out.find("hciattest verify: rejected | machine="), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" | code=nonce_mismatch | fail=nonce | remedy: "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("vmId="), std::string::npos) << "an unverified payload names no VM";
+  r = run({"verify", "--batch", "-", "-o", "summary"}, doc("42"));
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_NE(r.err.find("--output summary is one line for one document"), std::string::npos) << r.err;
+}
+
 TEST_F(VerifyCommand, RejectsANonceMismatchWithExitOneAndSaysWhy) {
   Result r = run({"verify", "--ca-file", root(), "--at", at(), "--nonce", "43"}, doc("42"));
   EXPECT_EQ(r.code, kExitFailed);
