@@ -634,6 +634,17 @@ std::vector<activation::FirewallFlow> firewall_flows(const DoctorFacts& f) {
   return flows;
 }
 
+MachineIdentity machine_identity(const DoctorFacts& f, const std::string& name) {
+  MachineIdentity m;
+  m.name = name;
+  m.smbios_uuid = f.smbios.product_uuid;
+  if (f.verification && f.verification->verified && f.verification->payload) {
+    m.vm_id = f.verification->payload->vm_id;
+    m.subscription_id = f.verification->payload->subscription_id;
+  }
+  return m;
+}
+
 std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& f) {
   std::vector<DoctorCheck> out;
   std::vector<activation::FlowFinding> firewall;

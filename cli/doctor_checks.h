@@ -75,4 +75,8 @@ std::vector<activation::FirewallFlow> firewall_flows(const DoctorFacts& facts);
 
 std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& facts);
 
+// The report's machine: `name`, the SMBIOS UUID, and the document's vmId and subscriptionId only
+// when it verified (an unverified payload proves nothing about the VM).
+MachineIdentity machine_identity(const DoctorFacts& facts, const std::string& name);
+
 }  // namespace hciattest::cli

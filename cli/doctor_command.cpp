@@ -177,6 +177,7 @@ int run_doctor(const DoctorCommandOptions& o, CommandIo& io) {
     DoctorFacts facts = collect_doctor_facts(o, io, *inspector);
     DoctorReport report;
     report.tool_version = HCIATTEST_VERSION;
+    report.machine = machine_identity(facts, hostcheck::computer_name());
     report.generated_at = iso8601(io.now());
     report.platform = std::string(hostcheck::platform_id(facts.platform.platform));
     report.platform_summary = facts.platform.summary;
@@ -184,7 +185,7 @@ int run_doctor(const DoctorCommandOptions& o, CommandIo& io) {
     if (o.output == "json") io.out << doctor_to_json(report).dump(2) << "\n";
     else if (o.output == "junit") io.out << doctor_to_junit(report);
     else if (o.output == "summary") {
-      io.out << render_summary(doctor_summary(report, o.strict, hostcheck::computer_name())) << "\n";
+      io.out << render_summary(doctor_summary(report, o.strict)) << "\n";
     }
     else io.out << doctor_to_text(report, io.color);
     return doctor_exit_code(report, o.strict);

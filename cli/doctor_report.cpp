@@ -36,6 +36,15 @@ int rank(DoctorStatus s) {
   return 3;
 }
 
+// "avd-host-3, SMBIOS UUID 4c4c...; vmId 02aab8a4-...; subscription 8d10da13-..."
+std::string machine_line(const MachineIdentity& m) {
+  std::string out = m.name.empty() ? std::string("(no computer name)") : m.name;
+  if (!m.smbios_uuid.empty()) out += ", SMBIOS UUID " + m.smbios_uuid;
+  if (!m.vm_id.empty()) out += "; vmId " + m.vm_id;
+  if (!m.subscription_id.empty()) out += "; subscription " + m.subscription_id;
+  return out;
+}
+
 }  // namespace
 
 const char* doctor_status_id(DoctorStatus s) {
@@ -74,6 +83,10 @@ nlohmann::json doctor_to_json(const DoctorReport& r) {
   return {{"schema", kDoctorSchema},
           {"tool_version", r.tool_version},
           {"generated_at", r.generated_at},
+          {"machine", {{"name", r.machine.name},
+                       {"smbios_uuid", r.machine.smbios_uuid},
+                       {"vm_id", r.machine.vm_id},
+                       {"subscription_id", r.machine.subscription_id}}},
           {"platform", {{"id", r.platform}, {"summary", r.platform_summary}}},
           {"verdict", code == kExitOk ? "healthy" : code == kExitWarnings ? "warnings" : "failures"},
           {"counts", {{"pass", counts[0]}, {"warn", counts[1]}, {"fail", counts[2]}, {"skip", counts[3]}}},
@@ -96,6 +109,7 @@ std::string doctor_to_text(const DoctorReport& r, bool color) {
   const int code = doctor_exit_code(r, false);
   std::string out = std::string("hciattest doctor: ") +
                     (code == kExitOk ? "healthy" : code == kExitWarnings ? "warnings" : "FAILURES") +
+                    "\n  machine   " + machine_line(r.machine) +
                     "\n  platform  " + r.platform + ": " + r.platform_summary + "\n\n";
   size_t width = 0;
   for (const auto* c : order) width = std::max(width, c->id.size());
@@ -124,6 +138,7 @@ std::string doctor_to_junit(const DoctorReport& r) {
          "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" skipped=\"" +
          std::to_string(skipped) + "\" timestamp=\"" + xml_escape(r.generated_at) + "\">\n";
   out += "    <properties><property name=\"platform\" value=\"" + xml_escape(r.platform) +
+         "\"/><property name=\"machine\" value=\"" + xml_escape(machine_line(r.machine)) +
          "\"/></properties>\n";
   for (const auto& c : r.checks) {
     out += "    <testcase classname=\"hciattest.doctor\" name=\"" + xml_escape(c.id) + "\" time=\"0\">\n";
@@ -145,12 +160,12 @@ std::string doctor_to_junit(const DoctorReport& r) {
   return out;
 }
 
-Summary doctor_summary(const DoctorReport& r, bool strict, const std::string& machine) {
+Summary doctor_summary(const DoctorReport& r, bool strict) {
   const int code = doctor_exit_code(r, strict);
   Summary s;
   s.command = "doctor";
   s.verdict = code == kExitOk ? "healthy" : code == kExitWarnings ? "warnings" : "failures";
-  s.machine = machine;
+  s.machine = r.machine.name;
   std::vector<std::string> fail, warn;
   std::string fail_remedy, warn_remedy;
   for (const auto& c : r.checks) {

@@ -86,10 +86,29 @@ DoctorReport report_of(const DoctorFacts& f) {
   DoctorReport r;
   r.tool_version = "0.1.0";
   r.generated_at = "2026-06-01T12:00:00Z";
+  r.machine = {"hci-vm-07", "4c4c4544-0042-3510-8052-b7c04f4e3332", "", ""};
   r.platform = std::string(hostcheck::platform_id(f.platform.platform));
   r.platform_summary = f.platform.summary;
   r.checks = evaluate_doctor(f);
   return r;
+}
+
+TEST(DoctorChecks, TheMachineIsNamedAndTheVmOnlyByAVerifiedDocument) {
+  DoctorFacts f = healthy_hci();
+  f.smbios.product_uuid = "4c4c4544-0042-3510-8052-b7c04f4e3332";
+  attest::Payload p;
+  p.vm_id = "02aab8a4-74ef-476e-8182-f6d2ba4166a6";
+  p.subscription_id = "8d10da13-8125-4ba9-a717-bf7490507b3d";
+  f.verification->payload = p;
+  MachineIdentity m = machine_identity(f, "hci-vm-07");
+  EXPECT_EQ(m.name, "hci-vm-07");
+  EXPECT_EQ(m.smbios_uuid, "4c4c4544-0042-3510-8052-b7c04f4e3332");
+  EXPECT_EQ(m.vm_id, p.vm_id);
+  EXPECT_EQ(m.subscription_id, p.subscription_id);
+  f.verification->verified = false;  // a forged document says what it likes
+  m = machine_identity(f, "hci-vm-07");
+  EXPECT_EQ(m.vm_id, "");
+  EXPECT_EQ(m.subscription_id, "");
 }
 
 TEST(DoctorChecks, AHealthyHciVmPassesAndSkipsKms) {
@@ -640,7 +659,10 @@ DoctorReport golden_report() {
   f.proxy_env["HTTPS_PROXY"] = "http://proxy.contoso.test:3128";
   f.tcp_253.connected = false;
   f.tcp_253.error = "timed out after 1500 ms <no answer> & \"dropped\"";
-  return report_of(f);
+  DoctorReport r = report_of(f);
+  r.machine.vm_id = "02aab8a4-74ef-476e-8182-f6d2ba4166a6";
+  r.machine.subscription_id = "8d10da13-8125-4ba9-a717-bf7490507b3d";
+  return r;
 }
 
 TEST(DoctorRender, TextMatchesTheGoldenFile) {

@@ -93,6 +93,7 @@ TEST(Summary, AGiantMachineNameStillGivesTheVerdict) {
 
 DoctorReport report_with(std::vector<std::pair<std::string, DoctorStatus>> checks) {
   DoctorReport r;
+  r.machine.name = "vm1";
   r.platform = "azure";
   for (const auto& [id, status] : checks) {
     DoctorCheck c;
@@ -110,15 +111,15 @@ TEST(Summary, DoctorGivesFailuresThenWarningsAndTheFirstFailuresRemedy) {
                                       {"windows-firewall", DoctorStatus::kFail},
                                       {"azure-kms", DoctorStatus::kFail},
                                       {"kms", DoctorStatus::kSkip}});
-  EXPECT_EQ(render_summary(doctor_summary(r, false, "vm1")),
+  EXPECT_EQ(render_summary(doctor_summary(r, false)),
             "hciattest doctor: failures | machine=vm1 | platform=azure | "
             "fail=windows-firewall,azure-kms | warn=spp-events | remedy: fix windows-firewall");
   const DoctorReport w = report_with({{"spp-events", DoctorStatus::kWarn}});
-  EXPECT_EQ(render_summary(doctor_summary(w, false, "vm1")),
+  EXPECT_EQ(render_summary(doctor_summary(w, false)),
             "hciattest doctor: warnings | machine=vm1 | platform=azure | warn=spp-events | remedy: fix spp-events");
   // --strict turns warnings into failures, as its exit code does.
-  EXPECT_EQ(doctor_summary(w, true, "vm1").verdict, "failures");
-  EXPECT_EQ(doctor_summary(report_with({{"platform", DoctorStatus::kPass}}), false, "").verdict, "healthy");
+  EXPECT_EQ(doctor_summary(w, true).verdict, "failures");
+  EXPECT_EQ(doctor_summary(report_with({{"platform", DoctorStatus::kPass}}), false).verdict, "healthy");
 }
 
 activation::ActivationFacts not_activated_azure_server() {
