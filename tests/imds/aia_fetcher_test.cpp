@@ -23,14 +23,14 @@ std::string der_string(const testing::Cert& c) {
 }
 
 CannedResponse serve(const std::string& path, int port) {
-  if (path == "/ca.crt") return {200, der_string(pki().intermediate), {}, {}};
-  if (path == "/big.crt") return {200, std::string(20000, 'x'), {}, {}};
-  if (path == "/moved") return {302, "", {{"Location", "/ca.crt"}}, {}};
-  if (path == "/away") return {302, "", {{"Location", "http://evil.example/ca.crt"}}, {}};
+  if (path == "/ca.crt") return {200, der_string(pki().intermediate), {}, {}, {}, 0};
+  if (path == "/big.crt") return {200, std::string(20000, 'x'), {}, {}, {}, 0};
+  if (path == "/moved") return {302, "", {{"Location", "/ca.crt"}}, {}, {}, 0};
+  if (path == "/away") return {302, "", {{"Location", "http://evil.example/ca.crt"}}, {}, {}, 0};
   if (path == "/loop") {
-    return {302, "", {{"Location", "http://127.0.0.1:" + std::to_string(port) + "/loop"}}, {}};
+    return {302, "", {{"Location", "http://127.0.0.1:" + std::to_string(port) + "/loop"}}, {}, {}, 0};
   }
-  return {404, "no", {}, {}};
+  return {404, "no", {}, {}, {}, 0};
 }
 
 class AiaFetcher : public ::testing::Test {

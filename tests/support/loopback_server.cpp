@@ -1,6 +1,7 @@
 #include "tests/support/loopback_server.h"
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
 #include <thread>
 
@@ -61,7 +62,12 @@ struct LoopbackServer::Impl {
     ++requests;
     const CannedResponse r = handler(target);
     if (!r.raw.empty()) {
-      sock::send_all(s, reinterpret_cast<const std::uint8_t*>(r.raw.data()), r.raw.size());
+      bool sent = sock::send_all(s, reinterpret_cast<const std::uint8_t*>(r.raw.data()), r.raw.size());
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      while (sent && !r.endless.empty() && std::chrono::steady_clock::now() < until) {
+        if (r.endless_pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(r.endless_pause_ms));
+        sent = sock::send_all(s, reinterpret_cast<const std::uint8_t*>(r.endless.data()), r.endless.size());
+      }
       return;
     }
     std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + reason(r.status) + "\r\n";

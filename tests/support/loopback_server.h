@@ -15,6 +15,9 @@ struct CannedResponse {
   std::map<std::string, std::string> headers;
   std::string raw;  // when not empty: these bytes are sent as they are (a broken response), then
                     // the connection is closed; status, body and headers are ignored
+  std::string endless;  // with raw: after it, these bytes again and again until the client goes
+                        // away (or 60 s pass): headers or a body that never end
+  int endless_pause_ms = 0;  // a pause before each repeat: a drip
 };
 
 class LoopbackServer {
