@@ -36,6 +36,7 @@ struct Race {
   std::condition_variable cv;
   std::vector<bool> finished;      // endpoint i's worker has ended
   std::vector<std::optional<Attempt>> in_flight;  // endpoint i's exchange under way
+  std::vector<bool> started;       // endpoint i has begun its first exchange
   bool won = false;
   bool collected = false;          // fetch() has taken the result: late workers write nothing
   ImdsResult result;               // the winner's, or the last failure's
@@ -98,6 +99,8 @@ void run_endpoint(std::size_t index, Race& race) {
     {
       std::lock_guard<std::mutex> lock(race.mutex);
       race.in_flight[index] = attempt;
+      race.started[index] = true;
+      race.cv.notify_all();
     }
     HttpResponse r = env.transport->get(url, {{"Metadata", "true"}},
                                         std::min(req.attempt_timeout, remaining), req.max_body,
@@ -194,6 +197,7 @@ ImdsResult fetch(const ImdsRequest& req, const ClientEnvironment& env) {
   const auto t0 = race.t0;
   race.finished.assign(req.endpoints.size(), false);
   race.in_flight.assign(req.endpoints.size(), std::nullopt);
+  race.started.assign(req.endpoints.size(), false);
   if (req.send_nonce) race.nonce = req.nonce ? *req.nonce : env.make_nonce();
   const std::string nonce = race.nonce;
 
@@ -215,6 +219,9 @@ ImdsResult fetch(const ImdsRequest& req, const ClientEnvironment& env) {
                    std::all_of(r.finished.begin(), r.finished.begin() + static_cast<long>(i),
                                [](bool f) { return f; });
           });
+          // Never before the endpoint ahead of it has begun (a head start of 0 included), so
+          // that the trace keeps the order of the list.
+          r.cv.wait(lock, [&] { return r.won || i == 0 || r.started[i - 1] || r.finished[i - 1]; });
           if (r.won) {
             r.finished[i] = true;
             r.cv.notify_all();
