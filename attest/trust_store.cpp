@@ -42,24 +42,124 @@ TrustStoreStatus detail::read_pem_certificates(std::string_view pem, const std::
   return {true, {}};
 }
 
+X509* detail::LazyCertificate::get() const {
+  std::call_once(once_, [this] {
+    const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+    cert_.reset(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+    if (!cert_) drain_openssl_errors();
+  });
+  return cert_.get();
+}
+
+namespace {
+
+bool read_names(const unsigned char* der, long len, detail::X509NamePtr& issuer,
+                detail::X509NamePtr& subject) {
+  // Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL, serialNumber,
+  //   signature, issuer, validity, subject, ... }, ... }  (RFC 5280, 4.1)
+  const unsigned char* p = der;
+  const unsigned char* end = der + len;
+  long n = 0;
+  int tag = 0, cls = 0;
+  auto header = [&](const unsigned char*& at) {
+    const int r = ASN1_get_object(&at, &n, &tag, &cls, end - at);
+    return (r & 0x80) == 0 && (r & V_ASN1_CONSTRUCTED) != 0 && n <= end - at;
+  };
+  if (!header(p) || tag != V_ASN1_SEQUENCE) return false;  // Certificate
+  if (!header(p) || tag != V_ASN1_SEQUENCE) return false;  // TBSCertificate
+  end = p + n;
+  // Skips one element; `what` is where it began, for the names.
+  auto element = [&](const unsigned char*& what) {
+    what = p;
+    const int r = ASN1_get_object(&p, &n, &tag, &cls, end - p);
+    if ((r & 0x80) != 0 || n > end - p) return false;
+    p += n;
+    return true;
+  };
+  const unsigned char* at = nullptr;
+  const unsigned char* issuer_at = nullptr;
+  const unsigned char* subject_at = nullptr;
+  if (!element(at)) return false;
+  // The first is the [0] version, then the serial; or the serial (version 1).
+  if (cls == V_ASN1_CONTEXT_SPECIFIC && tag == 0 && !element(at)) return false;
+  if (!element(at)) return false;                                                 // signature
+  if (!element(issuer_at) || !element(at) || !element(subject_at)) return false;
+  const long issuer_len = static_cast<long>(at - issuer_at);
+  const long subject_len = static_cast<long>(p - subject_at);
+  issuer.reset(d2i_X509_NAME(nullptr, &issuer_at, issuer_len));
+  subject.reset(d2i_X509_NAME(nullptr, &subject_at, subject_len));
+  return issuer && subject;
+}
+
+}  // namespace
+
+bool detail::read_certificate_names(const unsigned char* der, long len, X509NamePtr& issuer,
+                                    X509NamePtr& subject) {
+  if (read_names(der, len, issuer, subject)) return true;
+  drain_openssl_errors();  // ASN1_get_object queues "too long" for a truncated header
+  return false;
+}
+
+bool detail::add_lazy(TrustStoreImpl& trust, const unsigned char* der, long len) {
+  auto entry = std::make_unique<LazyCertificate>();
+  if (!read_certificate_names(der, len, entry->issuer, entry->subject)) return false;
+  entry->der.assign(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
+  entry->anchor = X509_NAME_cmp(entry->subject.get(), entry->issuer.get()) == 0;
+  trust.origins[to_hex(sha256(der, static_cast<std::size_t>(len)))] = "bundled";
+  if (entry->anchor) ++trust.anchors;
+  trust.bundled.push_back(std::move(entry));
+  return true;
+}
+
+void detail::add_bundled_issuers(const TrustStoreImpl& trust, X509* target,
+                                 STACK_OF(X509) * untrusted, std::vector<bool>& taken) {
+  taken.resize(trust.bundled.size(), false);
+  std::vector<const X509_NAME*> issuers{X509_get_issuer_name(target)};  // still to look for
+  for (int i = 0; i < sk_X509_num(untrusted); ++i) {
+    issuers.push_back(X509_get_issuer_name(sk_X509_value(untrusted, i)));
+  }
+  for (int i = 0; i < sk_X509_num(trust.eager_anchors.get()); ++i) {
+    issuers.push_back(X509_get_issuer_name(sk_X509_value(trust.eager_anchors.get(), i)));
+  }
+  while (!issuers.empty()) {
+    const X509_NAME* wanted = issuers.back();
+    issuers.pop_back();
+    for (std::size_t i = 0; i < trust.bundled.size(); ++i) {
+      const LazyCertificate& b = *trust.bundled[i];
+      if (taken[i] || X509_NAME_cmp(b.subject.get(), wanted) != 0) continue;
+      taken[i] = true;
+      X509* cert = b.get();
+      if (cert == nullptr) continue;
+      if (b.anchor) {
+        X509_STORE_add_cert(trust.store.get(), cert);  // thread-safe; duplicates are ignored
+      } else {
+        X509_up_ref(cert);
+        sk_X509_push(untrusted, cert);
+        issuers.push_back(X509_get_issuer_name(cert));
+      }
+    }
+  }
+}
+
 TrustStore::TrustStore() : impl_(std::make_unique<detail::TrustStoreImpl>()) {}
 TrustStore::~TrustStore() = default;
 TrustStore::TrustStore(TrustStore&&) noexcept = default;
 TrustStore& TrustStore::operator=(TrustStore&&) noexcept = default;
 
 void TrustStore::add_bundled() {
+  // The bundle is generated from files checked at build time: a block that is not a certificate
+  // is a build bug, skipped here and caught by the tests that parse every bundled certificate.
   for (const auto& b : bundled_certificates()) {
-    std::vector<X509Ptr> certs;
-    // The bundle is generated from files checked at build time; a failure here is a build bug.
-    if (!detail::read_pem_certificates(b.pem, b.name, certs).ok) continue;
-    for (auto& c : certs) {
-      impl_->origins[digest_hex(c.get())] = "bundled";
-      if (self_signed(c.get())) {
-        X509_STORE_add_cert(impl_->store.get(), c.get());
-        ++impl_->anchors;
-      } else {
-        sk_X509_push(impl_->intermediates.get(), c.release());
-      }
+    BioPtr bio(BIO_new_mem_buf(b.pem, -1));
+    char* name = nullptr;
+    char* header = nullptr;
+    unsigned char* data = nullptr;
+    long len = 0;
+    while (PEM_read_bio(bio.get(), &name, &header, &data, &len) == 1) {
+      if (std::string_view(name) == PEM_STRING_X509) detail::add_lazy(*impl_, data, len);
+      OPENSSL_free(name);
+      OPENSSL_free(header);
+      OPENSSL_free(data);
     }
   }
   detail::drain_openssl_errors();
@@ -73,6 +173,7 @@ TrustStoreStatus TrustStore::add_anchors_pem(std::string_view pem, const std::st
     impl_->origins[digest_hex(c.get())] = source;
     if (!self_signed(c.get())) impl_->partial_chain = true;
     X509_STORE_add_cert(impl_->store.get(), c.get());  // duplicates are ignored by OpenSSL 3
+    sk_X509_push(impl_->eager_anchors.get(), c.release());
     ++impl_->anchors;
   }
   detail::drain_openssl_errors();
@@ -103,7 +204,9 @@ TrustStoreStatus TrustStore::add_system_store() {
 
 std::size_t TrustStore::anchor_count() const { return impl_->anchors; }
 std::size_t TrustStore::intermediate_count() const {
-  return static_cast<std::size_t>(sk_X509_num(impl_->intermediates.get()));
+  std::size_t bundled = 0;
+  for (const auto& b : impl_->bundled) bundled += b->anchor ? 0 : 1;
+  return bundled + static_cast<std::size_t>(sk_X509_num(impl_->intermediates.get()));
 }
 
 std::string TrustStore::origin_of(const std::string& sha256_hex) const {

@@ -147,9 +147,11 @@ ChainOutcome verify_chain(X509* signer, const std::vector<X509*>& embedded,
   for (int i = 0; i < sk_X509_num(trust.intermediates.get()); ++i) {
     add_untrusted(sk_X509_value(trust.intermediates.get(), i));
   }
+  std::vector<bool> bundled_taken;
   std::set<std::string> fetched_digests;
   int fetches = 0;
   while (true) {
+    add_bundled_issuers(trust, signer, untrusted.get(), bundled_taken);
     X509StoreCtxPtr ctx(X509_STORE_CTX_new());
     Deferred deferred;
     if (!ctx || X509_STORE_CTX_init(ctx.get(), trust.store.get(), signer, untrusted.get()) != 1) {

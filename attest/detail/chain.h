@@ -21,7 +21,8 @@ struct ChainOutcome {
 };
 
 // Builds and checks the path from `signer` to an anchor of `trust` at `time`. `embedded` (the
-// document's other certificates) and `trust.intermediates` are untrusted candidates. When an
+// document's other certificates), `trust.intermediates` and the bundled intermediates that can
+// issue one of them (add_bundled_issuers) are untrusted candidates. When an
 // issuer is missing and `fetch` is set, fetches it from the AIA "CA Issuers" addresses (at most
 // `max_fetches` times) as another untrusted candidate.
 ChainOutcome verify_chain(X509* signer, const std::vector<X509*>& embedded,
