@@ -53,7 +53,7 @@ AnchorEntry describe(X509* cert, std::string name, std::string source, Certifica
   e.common_name = common_name(cert);
   e.certificate = detail::summarize(cert, std::move(source));
   e.der = detail::to_der(cert);
-  detail::drain_openssl_errors();
+  detail::clear_openssl_errors();
   return e;
 }
 
@@ -83,7 +83,7 @@ std::vector<AnchorEntry> bundled_anchors() {
   for (const auto& b : bundled_certificates()) {
     BioPtr bio(BIO_new_mem_buf(b.pem, -1));
     X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-    detail::drain_openssl_errors();
+    detail::clear_openssl_errors();
     if (!cert) continue;  // tests/attest/bundle_test.cpp fails the build's tests on this
     std::string stem(b.name);
     if (stem.size() > 4 && stem.compare(stem.size() - 4, 4, ".pem") == 0) stem.resize(stem.size() - 4);

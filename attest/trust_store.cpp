@@ -30,7 +30,7 @@ TrustStoreStatus detail::read_pem_certificates(std::string_view pem, const std::
   }
   unsigned long err = ERR_peek_last_error();
   const bool clean_end = ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE;
-  detail::drain_openssl_errors();
+  detail::clear_openssl_errors();
   if (out.empty()) {
     return {false, source + " holds no PEM certificate (\"-----BEGIN CERTIFICATE-----\"): "
                             "convert a DER .crt with `openssl x509 -inform der -in F.crt -out F.pem`"};
@@ -53,8 +53,8 @@ X509* detail::LazyCertificate::get() const {
 
 namespace {
 
-bool read_names(const unsigned char* der, long len, detail::X509NamePtr& issuer,
-                detail::X509NamePtr& subject) {
+bool name_spans(const unsigned char* der, long len, std::string_view& issuer,
+                std::string_view& subject) {
   // Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL, serialNumber,
   //   signature, issuer, validity, subject, ... }, ... }  (RFC 5280, 4.1)
   const unsigned char* p = der;
@@ -68,7 +68,7 @@ bool read_names(const unsigned char* der, long len, detail::X509NamePtr& issuer,
   if (!header(p) || tag != V_ASN1_SEQUENCE) return false;  // Certificate
   if (!header(p) || tag != V_ASN1_SEQUENCE) return false;  // TBSCertificate
   end = p + n;
-  // Skips one element; `what` is where it began, for the names.
+  // Skips one element; `what` is where it began.
   auto element = [&](const unsigned char*& what) {
     what = p;
     const int r = ASN1_get_object(&p, &n, &tag, &cls, end - p);
@@ -84,27 +84,50 @@ bool read_names(const unsigned char* der, long len, detail::X509NamePtr& issuer,
   if (cls == V_ASN1_CONTEXT_SPECIFIC && tag == 0 && !element(at)) return false;
   if (!element(at)) return false;                                                 // signature
   if (!element(issuer_at) || !element(at) || !element(subject_at)) return false;
-  const long issuer_len = static_cast<long>(at - issuer_at);
-  const long subject_len = static_cast<long>(p - subject_at);
-  issuer.reset(d2i_X509_NAME(nullptr, &issuer_at, issuer_len));
-  subject.reset(d2i_X509_NAME(nullptr, &subject_at, subject_len));
-  return issuer && subject;
+  issuer = {reinterpret_cast<const char*>(issuer_at), static_cast<std::size_t>(at - issuer_at)};
+  subject = {reinterpret_cast<const char*>(subject_at), static_cast<std::size_t>(p - subject_at)};
+  return true;
+}
+
+detail::X509NamePtr decode_name(std::string_view der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  return detail::X509NamePtr(d2i_X509_NAME(nullptr, &p, static_cast<long>(der.size())));
 }
 
 }  // namespace
 
+bool detail::read_certificate_name_spans(const unsigned char* der, long len,
+                                         std::string_view& issuer, std::string_view& subject) {
+  if (name_spans(der, len, issuer, subject)) return true;
+  clear_openssl_errors();  // ASN1_get_object queues "too long" for a truncated header
+  return false;
+}
+
 bool detail::read_certificate_names(const unsigned char* der, long len, X509NamePtr& issuer,
                                     X509NamePtr& subject) {
-  if (read_names(der, len, issuer, subject)) return true;
-  drain_openssl_errors();  // ASN1_get_object queues "too long" for a truncated header
+  std::string_view issuer_der, subject_der;
+  if (!read_certificate_name_spans(der, len, issuer_der, subject_der)) return false;
+  issuer = decode_name(issuer_der);
+  subject = decode_name(subject_der);
+  if (issuer && subject) return true;
+  clear_openssl_errors();
   return false;
 }
 
 bool detail::add_lazy(TrustStoreImpl& trust, const unsigned char* der, long len) {
+  // Only the subject is decoded (a path looks certificates up by it); self-issued is decided on
+  // the bytes: a CA writes its own name once and copies it (checked for every bundled certificate
+  // against X509_self_signed in tests/attest/lazy_bundle_test.cpp).
+  std::string_view issuer_der, subject_der;
+  if (!read_certificate_name_spans(der, len, issuer_der, subject_der)) return false;
   auto entry = std::make_unique<LazyCertificate>();
-  if (!read_certificate_names(der, len, entry->issuer, entry->subject)) return false;
+  entry->subject = decode_name(subject_der);
+  if (!entry->subject) {
+    clear_openssl_errors();
+    return false;
+  }
   entry->der.assign(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
-  entry->anchor = X509_NAME_cmp(entry->subject.get(), entry->issuer.get()) == 0;
+  entry->anchor = issuer_der == subject_der;
   trust.origins[to_hex(sha256(der, static_cast<std::size_t>(len)))] = "bundled";
   if (entry->anchor) ++trust.anchors;
   trust.bundled.push_back(std::move(entry));
@@ -162,7 +185,7 @@ void TrustStore::add_bundled() {
       OPENSSL_free(data);
     }
   }
-  detail::drain_openssl_errors();
+  detail::clear_openssl_errors();
 }
 
 TrustStoreStatus TrustStore::add_anchors_pem(std::string_view pem, const std::string& source) {
@@ -176,7 +199,7 @@ TrustStoreStatus TrustStore::add_anchors_pem(std::string_view pem, const std::st
     sk_X509_push(impl_->eager_anchors.get(), c.release());
     ++impl_->anchors;
   }
-  detail::drain_openssl_errors();
+  detail::clear_openssl_errors();
   return st;
 }
 

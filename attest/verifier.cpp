@@ -135,7 +135,7 @@ std::shared_ptr<CertEntry> Verifier::Impl::certificate(std::string_view der, boo
   const unsigned char* p = bytes;
   X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
   if (!cert || p != bytes + der.size()) {
-    detail::drain_openssl_errors();
+    detail::clear_openssl_errors();
     bad = true;
     return nullptr;
   }
@@ -144,7 +144,7 @@ std::shared_ptr<CertEntry> Verifier::Impl::certificate(std::string_view der, boo
       std::make_shared<const CertificateSummary>(detail::summarize(cert.get(), "embedded"));
   // An extension that does not decode leaves errors on OpenSSL's queue (X509_get_ext_d2i): drain
   // them, or they would show up in a later check's or document's diagnosis (found by fuzzing).
-  detail::drain_openssl_errors();
+  detail::clear_openssl_errors();
   entry->cert = std::move(cert);
   if (options.cache) {
     if (cache.size() >= kMaxCacheEntries) {
@@ -358,7 +358,7 @@ VerificationReport Verifier::verify(std::string_view document) {
   if (signer_entry->signer_check.id.empty()) {
     signer_entry->signer_check =
         detail::check_signer(signer_entry->cert.get(), impl_->options.signer_domains);
-    detail::drain_openssl_errors();  // as after summarize: an undecodable SAN leaves errors
+    detail::clear_openssl_errors();  // as after summarize: an undecodable SAN leaves errors
   }
   signer = signer_entry->signer_check;
 

@@ -15,6 +15,7 @@
 #include "cli/kms_command.h"
 #include "cli/terminal.h"
 #include "cli/verify_command.h"
+#include "imds/transport.h"
 
 #ifndef HCIATTEST_VERSION
 #define HCIATTEST_VERSION "0.0.0"
@@ -79,6 +80,9 @@ int run_main(int argc, char** argv, std::istream& in, std::ostream& out, std::os
 int run_process(int argc, char** argv) {
   try {
     return run_main(argc, argv, std::cin, std::cout, std::cerr);
+  } catch (const imds::HttpModuleError& e) {  // a broken installation, not a bug
+    std::cerr << "hciattest: " << e.what() << "\n";
+    return kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "hciattest: internal error: " << e.what()
               << "\nPlease report it with the command line you used.\n";

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "imds/cancellation.h"
@@ -36,6 +37,13 @@ class Transport {
   virtual HttpResponse get(const std::string& url, const std::map<std::string, std::string>& headers,
                            std::chrono::milliseconds timeout, std::size_t max_body,
                            Cancellation& cancel) = 0;
+};
+
+// Thrown by make_cpprest_transport() and the AIA fetcher when the program's HTTP module cannot be
+// loaded (on Linux, libhciattest-http.so missing from an installation: imds/detail/http_module.h).
+class HttpModuleError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 // cpprestsdk http_client with the proxy explicitly disabled (IMDS must never be reached through

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "imds/detail/cpprest_body.h"
+#include "imds/detail/http_module.h"
 #include "imds/detail/transport_error.h"
 #include "imds/transport.h"
 
@@ -145,6 +146,8 @@ class CpprestTransport : public Transport {
 
 }  // namespace
 
-std::unique_ptr<Transport> make_cpprest_transport() { return std::make_unique<CpprestTransport>(); }
+std::unique_ptr<Transport> detail::cpprest_make_transport() {
+  return std::make_unique<CpprestTransport>();
+}
 
 }  // namespace hciattest::imds

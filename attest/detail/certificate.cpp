@@ -99,7 +99,7 @@ CertificateSummary summarize(X509* cert, std::string origin) {
   s.dns_names = dns_names(cert);
   s.ca_issuers_urls = ca_issuers(cert);
   s.origin = std::move(origin);
-  drain_openssl_errors();
+  clear_openssl_errors();
   return s;
 }
 

@@ -82,7 +82,7 @@ X509Ptr parse_fetched(const std::string& bytes) {
     BioPtr bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
     cert.reset(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   }
-  drain_openssl_errors();
+  clear_openssl_errors();
   return cert;
 }
 
@@ -203,7 +203,7 @@ ChainOutcome verify_chain(X509* signer, const std::vector<X509*>& embedded,
       out.chain.message = chain_failure_message(out.chain.code, deferred.weak_error,
                                                 weak != nullptr ? weak : signer,
                                                 deferred.weak_depth);
-      drain_openssl_errors();
+      clear_openssl_errors();
       return out;
     }
     if (ok == 1) {
@@ -226,7 +226,7 @@ ChainOutcome verify_chain(X509* signer, const std::vector<X509*>& embedded,
                        "the time it was collected)"
                      : "check this machine's clock, or pass --at");
       }
-      drain_openssl_errors();
+      clear_openssl_errors();
       return out;
     }
     const int err = X509_STORE_CTX_get_error(ctx.get());
@@ -235,7 +235,7 @@ ChainOutcome verify_chain(X509* signer, const std::vector<X509*>& embedded,
     if (at == nullptr) at = signer;
     out.chain.code = map_error(err);
     out.chain.message = chain_failure_message(out.chain.code, err, at, depth);
-    drain_openssl_errors();
+    clear_openssl_errors();
     if (out.chain.code != ErrorCode::kChainIssuerMissing || !fetch || fetches >= max_fetches) {
       return out;
     }

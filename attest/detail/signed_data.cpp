@@ -9,7 +9,7 @@ using ContentInfoPtr =
     std::unique_ptr<HCI_CONTENT_INFO, Deleter<HCI_CONTENT_INFO, HCI_CONTENT_INFO_free>>;
 
 Outcome fail(ErrorCode code, std::string message) {
-  drain_openssl_errors();
+  clear_openssl_errors();
   return {code, std::move(message)};
 }
 
@@ -67,7 +67,7 @@ bool decode_in_one_pass(const std::vector<unsigned char>& der, ParsedSignedData&
   SignedContentInfoPtr ci(d2i_HCI_SIGNED_CONTENT_INFO(nullptr, &p, static_cast<long>(der.size())));
   if (!ci || p != der.data() + der.size() || OBJ_obj2nid(ci->type) != NID_pkcs7_signed ||
       ci->signed_data == nullptr) {
-    drain_openssl_errors();
+    clear_openssl_errors();
     return false;
   }
   out.signed_data.reset(ci->signed_data);
@@ -214,7 +214,7 @@ KeyedDigest* keep_digest(SignatureCache& cache, EVP_PKEY* key, const EVP_MD* md,
   k.verify.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
   if (!k.md || !k.hash || !k.verify || EVP_PKEY_verify_init(k.verify.get()) != 1 ||
       EVP_PKEY_CTX_set_signature_md(k.verify.get(), k.md.get()) != 1) {
-    drain_openssl_errors();
+    clear_openssl_errors();
     return nullptr;
   }
   cache.digests.push_back(std::move(k));
@@ -228,7 +228,7 @@ int verify_kept(KeyedDigest& k, const ASN1_OCTET_STRING* signature, std::string_
   if (EVP_DigestInit_ex2(k.hash.get(), k.md.get(), nullptr) != 1 ||
       EVP_DigestUpdate(k.hash.get(), content.data(), content.size()) != 1 ||
       EVP_DigestFinal_ex(k.hash.get(), digest, &digest_len) != 1) {
-    drain_openssl_errors();
+    clear_openssl_errors();
     return -1;
   }
   return EVP_PKEY_verify(k.verify.get(), ASN1_STRING_get0_data(signature),

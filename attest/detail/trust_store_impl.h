@@ -21,7 +21,6 @@ using X509NamePtr = std::unique_ptr<X509_NAME, Deleter<X509_NAME, X509_NAME_free
 struct LazyCertificate {
   std::string der;
   X509NamePtr subject;
-  X509NamePtr issuer;
   bool anchor = false;  // self-issued (subject == issuer): trusted; else an untrusted intermediate
   X509* get() const;    // parses once (thread-safe); null if the DER does not parse
  private:
@@ -55,7 +54,10 @@ void add_bundled_issuers(const TrustStoreImpl& trust, X509* target, STACK_OF(X50
 bool add_lazy(TrustStoreImpl& trust, const unsigned char* der, long len);
 
 // The issuer and subject names of a DER certificate, read without decoding the rest (the public
-// key above all). False when the DER is not a certificate's outline.
+// key above all): as DER spans of `der`, or decoded. False when the DER is not a certificate's
+// outline (or a name does not decode).
+bool read_certificate_name_spans(const unsigned char* der, long len, std::string_view& issuer,
+                                 std::string_view& subject);
 bool read_certificate_names(const unsigned char* der, long len, X509NamePtr& issuer,
                             X509NamePtr& subject);
 

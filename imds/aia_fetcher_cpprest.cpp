@@ -1,3 +1,5 @@
+// The cpprestsdk half of the AIA fetcher (imds/aia_fetcher.h), in the HTTP module
+// (imds/detail/http_module.h).
 #include "imds/aia_fetcher.h"
 
 #include <cpprest/http_client.h>
@@ -6,6 +8,7 @@
 #include <cctype>
 
 #include "imds/detail/cpprest_body.h"
+#include "imds/detail/http_module.h"
 
 namespace hciattest::imds {
 namespace {
@@ -18,16 +21,8 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-const std::vector<std::string>& default_aia_hosts() {
-  static const std::vector<std::string> kHosts = {
-      "www.microsoft.com",        // /pkiops/certs/...
-      "caissuers.microsoft.com",  // /pki/mscorp/...
-      "cacerts.digicert.com",
-  };
-  return kHosts;
-}
-
-std::string aia_url_refusal(const std::string& url, const AiaFetchPolicy& policy) {
+std::string detail::cpprest_aia_url_refusal(const std::string& url,
+                                            const AiaFetchPolicy& policy) {
   web::uri uri;
   try {
     uri = web::uri(utility::conversions::to_string_t(url));
@@ -49,12 +44,13 @@ std::string aia_url_refusal(const std::string& url, const AiaFetchPolicy& policy
          "\" is not on the AIA allow-list (add it with --aia-allow-host if you trust it)";
 }
 
-AiaFetchResult fetch_aia(const std::string& start_url, const AiaFetchPolicy& policy) {
+AiaFetchResult detail::cpprest_fetch_aia(const std::string& start_url,
+                                         const AiaFetchPolicy& policy) {
   AiaFetchResult result;
   std::string url = start_url;
   for (int hop = 0; hop <= policy.max_redirects; ++hop) {
     result.visited.push_back(url);
-    if (std::string why = aia_url_refusal(url, policy); !why.empty()) {
+    if (std::string why = cpprest_aia_url_refusal(url, policy); !why.empty()) {
       result.error = "refused " + url + ": " + why;
       return result;
     }
