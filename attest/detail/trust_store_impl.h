@@ -51,7 +51,9 @@ void add_bundled_issuers(const TrustStoreImpl& trust, X509* target, STACK_OF(X50
 
 // Adds a DER certificate to `trust` as a bundled one, parsed only when a path may use it: an anchor
 // when self-issued, else an intermediate. False (nothing added) when its names cannot be read.
-bool add_lazy(TrustStoreImpl& trust, const unsigned char* der, long len);
+// `sha256_hex`: its fingerprint when already known (bundle.txt lists them), else computed.
+bool add_lazy(TrustStoreImpl& trust, const unsigned char* der, long len,
+              const char* sha256_hex = nullptr);
 
 // The issuer and subject names of a DER certificate, read without decoding the rest (the public
 // key above all): as DER spans of `der`, or decoded. False when the DER is not a certificate's

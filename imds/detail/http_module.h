@@ -4,6 +4,12 @@
 // cpprestsdk (and the brotli, zlib and libssl it pulls in) cost 3.1 ms of every start, a quarter of
 // a cold `hciattest verify`, for commands that never touch the network (scripts/bench-coldstart).
 // On Windows the table is linked into the one hciattest.exe. Private to imds/.
+//
+// The Linux program may carry its own copy of libstdc++ (HCIATTEST_STATIC_CXX_RUNTIME) while the
+// module uses the shared one, as cpprestsdk does. So only objects of the same library version
+// cross the table (strings, maps, a Transport and its response), allocated and freed through
+// malloc on both sides, and no exception crosses it: the functions behind it catch what
+// cpprestsdk throws and report it in their results.
 #pragma once
 
 #include <memory>

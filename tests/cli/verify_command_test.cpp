@@ -9,9 +9,9 @@
 
 #include "attest/error.h"
 #include "cli/commands.h"
-#include "tests/cli/run_cli.h"
 #include "cli/exit_codes.h"
 #include "cli/time_arg.h"
+#include "tests/cli/run_cli.h"
 #include "tests/support/test_pki.h"
 
 namespace hciattest::cli {
@@ -255,6 +255,25 @@ TEST_F(VerifyCommand, HelpAndVersionExitZero) {
   Result version = run({"--version"});
   EXPECT_EQ(version.code, kExitOk);
   EXPECT_EQ(version.out.rfind("hciattest ", 0), 0u);
+}
+
+// Only the named command is registered (cli/commands.cpp); help, a typo and an option before the
+// command still see every command.
+TEST(Commands, HelpAndErrorsListEveryCommandWhenNoneIsNamedFirst) {
+  const char* kAll[] = {"verify", "fetch", "attest", "emulate", "doctor", "activate", "anchors",
+                        "kms"};
+  testing::CliOutcome help = testing::run_cli({"--help"});
+  EXPECT_EQ(help.code, kExitOk);
+  for (const char* c : kAll) EXPECT_NE(help.out.find(c), std::string::npos) << c << help.out;
+  testing::CliOutcome typo = testing::run_cli({"verfy", "doc.json"});
+  EXPECT_EQ(typo.code, kExitUsage);
+  EXPECT_NE(typo.err.find("A subcommand is required"), std::string::npos) << typo.err;
+  testing::CliOutcome kms = testing::run_cli({"kms", "probe", "--help"});
+  EXPECT_EQ(kms.code, kExitOk);
+  EXPECT_NE(kms.out.find("probe"), std::string::npos) << kms.out;
+  // A command named after another one's argument is not a second command.
+  testing::CliOutcome two = testing::run_cli({"anchors", "verify"});
+  EXPECT_EQ(two.code, kExitUsage) << two.out << two.err;
 }
 
 TEST(Docs, ExitCodesPageListsEveryErrorCode) {
