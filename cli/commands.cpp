@@ -16,6 +16,7 @@
 #include "cli/exit_codes.h"
 #include "cli/imds_commands.h"
 #include "cli/kms_command.h"
+#include "cli/report_command.h"
 #include "cli/terminal.h"
 #include "cli/verify_command.h"
 #include "imds/transport.h"
@@ -34,8 +35,9 @@ int run_main(int argc, char** argv, std::istream& in, std::ostream& out, std::os
   // CLI11 builds every option of every command it is given: when the first argument names a
   // command, only that one is registered (0.3 ms of a cold `verify`, scripts/bench-coldstart);
   // otherwise (--help, --version, a typo) all of them, so that help and errors list them all.
-  static constexpr std::string_view kCommands[] = {"verify", "fetch",    "attest",  "emulate",
-                                                   "doctor", "activate", "anchors", "kms"};
+  static constexpr std::string_view kCommands[] = {"verify",   "fetch",   "attest", "emulate",
+                                                   "doctor",   "activate", "anchors", "kms",
+                                                   "report"};
   const std::string_view first = argc > 1 ? std::string_view(argv[1]) : std::string_view();
   const bool one = std::find(std::begin(kCommands), std::end(kCommands), first) != std::end(kCommands);
   auto wanted = [&](std::string_view name) { return !one || first == name; };
@@ -57,6 +59,8 @@ int run_main(int argc, char** argv, std::istream& in, std::ostream& out, std::os
   CLI::App* anchors_cmd = wanted("anchors") ? add_anchors_command(app, anchors) : nullptr;
   KmsProbeCommandOptions kms_probe;
   CLI::App* kms_probe_cmd = wanted("kms") ? add_kms_command(app, kms_probe) : nullptr;
+  ReportCommandOptions report;
+  CLI::App* report_cmd = wanted("report") ? add_report_command(app, report) : nullptr;
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -86,6 +90,7 @@ int run_main(int argc, char** argv, std::istream& in, std::ostream& out, std::os
   if (parsed(kms_probe_cmd)) return run_kms_probe(kms_probe, io);
   if (parsed(activate_cmd)) return run_activate(activate, io);
   if (parsed(anchors_cmd)) return run_anchors(anchors, io);
+  if (parsed(report_cmd)) return run_report(report, io);
   err << "hciattest: no command given\n";
   return kExitUsage;
 }

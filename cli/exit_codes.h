@@ -9,6 +9,7 @@ enum ExitCode : int {
   kExitUsage = 2,     // bad arguments or unreadable input: nothing was verified
   kExitWarnings = 3,  // doctor: warnings only (with --strict they count as failures: 1)
   kExitInternal = 4,  // a bug or an unexpected exception
+  kExitIncomplete = 5,  // report: a file was skipped (not a report), no machine failing
 };
 
 }  // namespace hciattest::cli
