@@ -107,20 +107,21 @@ int run_report(const ReportCommandOptions& o, CommandIo& io) {
       }
     }
     const std::string now = iso8601(io.now());
-    std::string text;
-    if (o.output == "json") text = fleet::to_json(view, now, HCIATTEST_VERSION);
-    else if (o.output == "csv") text = fleet::to_csv(view);
-    else if (o.output == "junit") text = fleet::to_junit(view, now);
-    else if (o.output == "html") text = fleet::to_html(view, now);
-    else text = fleet::to_text(view);
+    std::ofstream file;
     if (o.out) {
-      std::ofstream file(utf8_path(*o.out), std::ios::binary);
-      file << text;
-      if (!file.flush()) {
+      file.open(utf8_path(*o.out), std::ios::binary);
+      if (!file) {
         throw UsageError{"cannot write --out \"" + *o.out + "\": check the folder exists and is writable"};
       }
-    } else {
-      io.out << text;
+    }
+    std::ostream& out = o.out ? static_cast<std::ostream&>(file) : io.out;
+    if (o.output == "json") fleet::write_json(view, now, HCIATTEST_VERSION, out);
+    else if (o.output == "csv") fleet::write_csv(view, out);
+    else if (o.output == "junit") fleet::write_junit(view, now, out);
+    else if (o.output == "html") fleet::write_html(view, now, out);
+    else fleet::write_text(view, out);
+    if (o.out && !file.flush()) {
+      throw UsageError{"cannot write --out \"" + *o.out + "\": the disk may be full"};
     }
     if (o.out || o.output != "text") {  // the text view names them itself
       for (const auto& s : view.skipped()) {

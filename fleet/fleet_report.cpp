@@ -50,9 +50,15 @@ std::string machine_key(const Machine& m) {
   return "name:" + lower(m.name);
 }
 
+using Titles = std::map<std::string, std::string, std::less<>>;
+using Texts = std::unordered_set<std::string>;
+
+std::string_view intern(Texts& texts, std::string text) {
+  return *texts.insert(std::move(text)).first;
+}
+
 // doctor/1 and doctor/2: the checks; doctor/2 also names the machine.
-bool read_doctor(const json& j, Machine& m, std::map<std::string, std::string>& titles,
-                 std::string& why) {
+bool read_doctor(const json& j, Machine& m, Titles& titles, Texts& texts, std::string& why) {
   auto checks = j.find("checks");
   if (checks == j.end() || !checks->is_array()) {
     why = "a doctor report without a \"checks\" list";
@@ -60,15 +66,16 @@ bool read_doctor(const json& j, Machine& m, std::map<std::string, std::string>& 
   }
   for (const auto& c : *checks) {
     MachineCheck mc;
-    if (!c.is_object() || (mc.id = string_at(c, "id")).empty() ||
-        !parse_status(string_at(c, "status"), mc.status)) {
+    std::string id = c.is_object() ? string_at(c, "id") : std::string();
+    if (id.empty() || !parse_status(string_at(c, "status"), mc.status)) {
       why = "a check without an id or a status of pass, warn, fail or skip";
       return false;
     }
-    mc.summary = string_at(c, "summary");
-    mc.remedy = string_at(c, "remedy");
-    titles.emplace(mc.id, string_at(c, "title"));
-    m.checks.push_back(std::move(mc));
+    if (titles.find(id) == titles.end()) titles.emplace(id, string_at(c, "title"));
+    mc.id = intern(texts, std::move(id));
+    mc.summary = intern(texts, string_at(c, "summary"));
+    mc.remedy = intern(texts, string_at(c, "remedy"));
+    m.checks.push_back(mc);
   }
   auto machine = j.find("machine");
   if (machine != j.end() && machine->is_object()) {
@@ -81,29 +88,30 @@ bool read_doctor(const json& j, Machine& m, std::map<std::string, std::string>& 
 }
 
 // attest/1: one check, the attested document, verified or not.
-bool read_attest(const json& j, Machine& m, std::map<std::string, std::string>& titles,
-                 std::string& why) {
+bool read_attest(const json& j, Machine& m, Titles& titles, Texts& texts, std::string& why) {
   auto verified = j.find("verified");
   if (verified == j.end() || !verified->is_boolean()) {
     why = "an attest report without \"verified\"";
     return false;
   }
   MachineCheck mc;
-  mc.id = "attested-document";
+  mc.id = intern(texts, "attested-document");
   mc.status = verified->get<bool>() ? Status::kPass : Status::kFail;
   const json* v = nullptr;
   if (auto it = j.find("verification"); it != j.end() && it->is_object()) v = &*it;
   if (v != nullptr) {
-    mc.summary = string_at(*v, "code") + ": " + string_at(*v, "message");
+    mc.summary = intern(texts, string_at(*v, "code") + ": " + string_at(*v, "message"));
     if (auto p = v->find("payload"); p != v->end() && p->is_object() && mc.status == Status::kPass) {
       m.vm_id = string_at(*p, "vmId");  // a rejected document's vmId proves nothing
     }
   } else {
-    mc.summary = "fetch_failed: no IMDS endpoint answered";
+    mc.summary = intern(texts, "fetch_failed: no IMDS endpoint answered");
   }
-  if (mc.status == Status::kFail) mc.remedy = "run hciattest doctor on this machine";
-  titles.emplace(mc.id, "the attested document verifies");
-  m.checks.push_back(std::move(mc));
+  if (mc.status == Status::kFail) mc.remedy = intern(texts, "run hciattest doctor on this machine");
+  if (titles.find(mc.id) == titles.end()) {
+    titles.emplace(std::string(mc.id), "the attested document verifies");
+  }
+  m.checks.push_back(mc);
   return true;
 }
 
@@ -146,9 +154,9 @@ bool FleetReport::add(std::string_view bytes, const std::string& file, std::int6
   std::string why;
   bool ok = false;
   if (schema == "hciattest.doctor/2" || schema == "hciattest.doctor/1") {
-    ok = read_doctor(j, m, titles_, why);
+    ok = read_doctor(j, m, titles_, texts_, why);
   } else if (schema == "hciattest.attest/1") {
-    ok = read_attest(j, m, titles_, why);
+    ok = read_attest(j, m, titles_, texts_, why);
   } else {
     why = schema.empty() ? "not an hciattest report (no \"schema\")"
                          : "schema \"" + schema + "\" is not a doctor or attest report";
@@ -195,11 +203,11 @@ std::vector<const Machine*> FleetReport::machines() const {
 }
 
 std::vector<CheckSummary> FleetReport::checks() const {
-  std::map<std::string, CheckSummary> by_id;
+  std::map<std::string_view, CheckSummary> by_id;
   for (const auto& [key, e] : machines_) {
     for (const auto& c : e.machine.checks) {
       CheckSummary& s = by_id[c.id];
-      s.id = c.id;
+      s.id = std::string(c.id);
       ++s.counts[c.status];
     }
   }

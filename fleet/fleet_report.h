@@ -8,9 +8,11 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace hciattest::fleet {
@@ -21,11 +23,13 @@ inline constexpr const char* kFleetSchema = "hciattest.fleet/1";
 enum class Status { kPass, kWarn, kFail, kSkip };
 const char* status_id(Status s);
 
+// The texts point into the FleetReport that holds the machine: a fleet's machines mostly say the
+// same things (one remedy per check and cause), so each distinct text is kept once.
 struct MachineCheck {
-  std::string id;
+  std::string_view id;
   Status status = Status::kSkip;
-  std::string summary;
-  std::string remedy;
+  std::string_view summary;
+  std::string_view remedy;
 };
 
 struct Machine {
@@ -81,7 +85,8 @@ class FleetReport {
     std::int64_t mtime = 0;
   };
   std::map<std::string, Entry> machines_;  // by key
-  std::map<std::string, std::string> titles_;  // check id -> title (the first report's)
+  std::map<std::string, std::string, std::less<>> titles_;  // check id -> the first report's title
+  std::unordered_set<std::string> texts_;  // every distinct check text, once (node-based: stable)
   std::vector<SkippedFile> skipped_;
   std::vector<Duplicate> duplicates_;
 };
@@ -90,7 +95,16 @@ class FleetReport {
 // else 5 when a file was skipped, else 3 when a machine has warnings, else 0.
 int fleet_exit_code(const FleetReport& r);
 
-// Renderers. `generated_at` is the view's own time (ISO 8601 UTC).
+// Renderers, written as they go (a view of 10,000 machines is never held twice). `generated_at`
+// is the view's own time (ISO 8601 UTC).
+void write_text(const FleetReport& r, std::ostream& out);
+void write_json(const FleetReport& r, const std::string& generated_at,
+                const std::string& tool_version, std::ostream& out);
+void write_csv(const FleetReport& r, std::ostream& out);
+void write_junit(const FleetReport& r, const std::string& generated_at, std::ostream& out);
+void write_html(const FleetReport& r, const std::string& generated_at, std::ostream& out);
+
+// The same as strings, for tests and small views.
 std::string to_text(const FleetReport& r);
 std::string to_json(const FleetReport& r, const std::string& generated_at,
                     const std::string& tool_version);

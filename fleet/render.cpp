@@ -1,6 +1,8 @@
 // The fleet view as text, JSON, CSV, JUnit and one self-contained HTML page.
 #include <nlohmann/json.hpp>
 
+#include <ostream>
+#include <sstream>
 #include <string>
 
 #include "fleet/fleet_report.h"
@@ -11,7 +13,7 @@ namespace {
 using nlohmann::json;
 
 // For XML and HTML text and attribute values alike.
-std::string escape_markup(const std::string& s) {
+std::string escape_markup(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (char c : s) {
@@ -29,8 +31,8 @@ std::string escape_markup(const std::string& s) {
 
 // RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. A field that
 // a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe.
-std::string csv_field(const std::string& s) {
-  std::string v = s;
+std::string csv_field(std::string_view s) {
+  std::string v(s);
   if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v = "'" + v;
   if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
   std::string out = "\"";
@@ -41,7 +43,7 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-const MachineCheck* find_check(const Machine& m, const std::string& id) {
+const MachineCheck* find_check(const Machine& m, std::string_view id) {
   for (const auto& c : m.checks) {
     if (c.id == id) return &c;
   }
@@ -63,40 +65,48 @@ std::string totals_line(const FleetReport& r) {
 
 }  // namespace
 
-std::string to_text(const FleetReport& r) {
+void write_text(const FleetReport& r, std::ostream& out) {
   const int code = fleet_exit_code(r);
-  std::string out = std::string("hciattest report: ") +
-                    (code == 1 ? "FAILURES" : code == 5 ? "INCOMPLETE" : code == 3 ? "warnings" : "healthy") +
-                    "\n  " + totals_line(r) + "\n\n";
+  out << "hciattest report: "
+      << (code == 1 ? "FAILURES" : code == 5 ? "INCOMPLETE" : code == 3 ? "warnings" : "healthy")
+      << "\n  " << totals_line(r) << "\n\n";
   const auto machines = r.machines();
   for (const auto& c : r.checks()) {
-    out += "  " + c.id + "  fail " + std::to_string(c.count(Status::kFail)) + "  warn " +
-           std::to_string(c.count(Status::kWarn)) + "  pass " +
-           std::to_string(c.count(Status::kPass)) + "  skip " +
-           std::to_string(c.count(Status::kSkip)) + "\n";
+    out << "  " << c.id << "  fail " << c.count(Status::kFail) << "  warn "
+        << c.count(Status::kWarn) << "  pass " << c.count(Status::kPass) << "  skip "
+        << c.count(Status::kSkip) << "\n";
     for (Status s : {Status::kFail, Status::kWarn}) {
       for (const Machine* m : machines) {
         const MachineCheck* mc = find_check(*m, c.id);
         if (mc == nullptr || mc->status != s) continue;
-        out += std::string("      ") + (s == Status::kFail ? "FAIL " : "WARN ") + m->name + ": " +
-               mc->summary + "\n";
-        if (!mc->remedy.empty()) out += "           remedy: " + mc->remedy + "\n";
+        out << "      " << (s == Status::kFail ? "FAIL " : "WARN ") << m->name << ": "
+            << mc->summary << "\n";
+        if (!mc->remedy.empty()) out << "           remedy: " << mc->remedy << "\n";
       }
     }
   }
-  for (const auto& s : r.skipped()) out += "\n  skipped " + s.file + ": " + s.reason;
+  for (const auto& s : r.skipped()) out << "\n  skipped " << s.file << ": " << s.reason;
   for (const auto& d : r.duplicates()) {
-    out += "\n  " + d.machine + " reported twice: " + d.kept + " kept, the older " + d.dropped +
-           " ignored";
+    out << "\n  " << d.machine << " reported twice: " << d.kept << " kept, the older "
+        << d.dropped << " ignored";
   }
-  if (!r.skipped().empty() || !r.duplicates().empty()) out += "\n";
-  return out;
+  if (!r.skipped().empty() || !r.duplicates().empty()) out << "\n";
 }
 
-std::string to_json(const FleetReport& r, const std::string& generated_at,
-                    const std::string& tool_version) {
+void write_json(const FleetReport& r, const std::string& generated_at,
+                const std::string& tool_version, std::ostream& out) {
+  // Written object by object: the document for 10,000 machines is never built whole.
   const auto machines = r.machines();
-  json checks = json::array();
+  json totals = {{"machines", r.machine_count()},
+                 {"failing", r.machines_with(Status::kFail)},
+                 {"warnings", r.machines_with(Status::kWarn)},
+                 {"healthy", r.machines_with(Status::kPass) + r.machines_with(Status::kSkip)},
+                 {"skipped_files", r.skipped().size()},
+                 {"duplicates", r.duplicates().size()}};
+  out << "{\n  \"schema\": " << json(kFleetSchema).dump() << ",\n  \"tool_version\": "
+      << json(tool_version).dump() << ",\n  \"generated_at\": " << json(generated_at).dump()
+      << ",\n  \"totals\": " << totals.dump() << ",\n  \"checks\": [";
+  const char* sep = "\n    ";
   for (const auto& c : r.checks()) {
     json counts = json::object();
     for (Status s : {Status::kPass, Status::kWarn, Status::kFail, Status::kSkip}) {
@@ -107,19 +117,26 @@ std::string to_json(const FleetReport& r, const std::string& generated_at,
       const MachineCheck* mc = find_check(*m, c.id);
       if (mc == nullptr || (mc->status != Status::kFail && mc->status != Status::kWarn)) continue;
       (mc->status == Status::kFail ? failing : warning)
-          .push_back({{"machine", m->name}, {"summary", mc->summary}, {"remedy", mc->remedy}});
+          .push_back({{"machine", m->name}, {"summary", std::string(mc->summary)},
+                      {"remedy", std::string(mc->remedy)}});
     }
-    checks.push_back({{"id", c.id}, {"title", c.title}, {"counts", counts},
-                      {"failing", failing}, {"warning", warning}});
+    out << sep
+        << json{{"id", c.id}, {"title", c.title}, {"counts", counts}, {"failing", failing},
+                {"warning", warning}}
+               .dump();
+    sep = ",\n    ";
   }
-  json ms = json::array();
+  out << "\n  ],\n  \"machines\": [";
+  sep = "\n    ";
   for (const Machine* m : machines) {
     json statuses = json::object();
-    for (const auto& c : m->checks) statuses[c.id] = status_id(c.status);
-    ms.push_back({{"key", m->key}, {"name", m->name}, {"vm_id", m->vm_id},
-                  {"worst", status_id(m->worst())}, {"source", m->source},
-                  {"schema", m->schema}, {"generated_at", m->generated_at},
-                  {"checks", statuses}});
+    for (const auto& c : m->checks) statuses[std::string(c.id)] = status_id(c.status);
+    out << sep
+        << json{{"key", m->key}, {"name", m->name}, {"vm_id", m->vm_id},
+                {"worst", status_id(m->worst())}, {"source", m->source}, {"schema", m->schema},
+                {"generated_at", m->generated_at}, {"checks", statuses}}
+               .dump();
+    sep = ",\n    ";
   }
   json skipped = json::array();
   for (const auto& s : r.skipped()) skipped.push_back({{"file", s.file}, {"reason", s.reason}});
@@ -127,36 +144,22 @@ std::string to_json(const FleetReport& r, const std::string& generated_at,
   for (const auto& d : r.duplicates()) {
     dups.push_back({{"machine", d.machine}, {"kept", d.kept}, {"dropped", d.dropped}});
   }
-  json out = {{"schema", kFleetSchema},
-              {"tool_version", tool_version},
-              {"generated_at", generated_at},
-              {"totals",
-               {{"machines", r.machine_count()},
-                {"failing", r.machines_with(Status::kFail)},
-                {"warnings", r.machines_with(Status::kWarn)},
-                {"healthy", r.machines_with(Status::kPass) + r.machines_with(Status::kSkip)},
-                {"skipped_files", r.skipped().size()},
-                {"duplicates", r.duplicates().size()}}},
-              {"checks", checks},
-              {"machines", ms},
-              {"skipped", skipped},
-              {"duplicates", dups}};
-  return out.dump(2) + "\n";
+  out << "\n  ],\n  \"skipped\": " << skipped.dump() << ",\n  \"duplicates\": " << dups.dump()
+      << "\n}\n";
 }
 
-std::string to_csv(const FleetReport& r) {
-  std::string out = "machine,vm_id,check,status,summary,remedy,source\r\n";
+void write_csv(const FleetReport& r, std::ostream& out) {
+  out << "machine,vm_id,check,status,summary,remedy,source\r\n";
   for (const Machine* m : r.machines()) {
     for (const auto& c : m->checks) {
-      out += csv_field(m->name) + "," + csv_field(m->vm_id) + "," + csv_field(c.id) + "," +
-             status_id(c.status) + "," + csv_field(c.summary) + "," + csv_field(c.remedy) + "," +
-             csv_field(m->source) + "\r\n";
+      out << csv_field(m->name) << ',' << csv_field(m->vm_id) << ',' << csv_field(c.id) << ','
+          << status_id(c.status) << ',' << csv_field(c.summary) << ',' << csv_field(c.remedy)
+          << ',' << csv_field(m->source) << "\r\n";
     }
   }
-  return out;
 }
 
-std::string to_junit(const FleetReport& r, const std::string& generated_at) {
+void write_junit(const FleetReport& r, const std::string& generated_at, std::ostream& os) {
   const auto machines = r.machines();
   const auto checks = r.checks();
   int tests = 0, failures = 0, skipped = 0;
@@ -194,6 +197,8 @@ std::string to_junit(const FleetReport& r, const std::string& generated_at) {
                "</system-out>";
       }
       out += "</testcase>\n";
+      os << out;  // a row at a time
+      out.clear();
     }
     out += "  </testsuite>\n";
   }
@@ -206,10 +211,10 @@ std::string to_junit(const FleetReport& r, const std::string& generated_at) {
     }
     out += "  </testsuite>\n";
   }
-  return out + "</testsuites>\n";
+  os << out << "</testsuites>\n";
 }
 
-std::string to_html(const FleetReport& r, const std::string& generated_at) {
+void write_html(const FleetReport& r, const std::string& generated_at, std::ostream& os) {
   const auto machines = r.machines();
   const auto checks = r.checks();
   // One file, nothing fetched: the styles are inline, there is no script, no font, no image.
@@ -248,6 +253,8 @@ std::string to_html(const FleetReport& r, const std::string& generated_at) {
              id + "</td>";
     }
     out += "</tr>\n";
+    os << out;  // a row at a time
+    out.clear();
   }
   out += "</tbody></table></div>\n<h2>Failing and warning checks</h2>\n";
   for (const auto& c : checks) {
@@ -263,6 +270,8 @@ std::string to_html(const FleetReport& r, const std::string& generated_at) {
                escape_markup(mc->summary) +
                (mc->remedy.empty() ? "" : "<br>remedy: <code>" + escape_markup(mc->remedy) + "</code>") +
                "</li>\n";
+        os << out;
+        out.clear();
       }
     }
     out += "</ul></details>\n";
@@ -278,7 +287,38 @@ std::string to_html(const FleetReport& r, const std::string& generated_at) {
     }
     out += "</ul>\n";
   }
-  return out + "</body>\n</html>\n";
+  os << out << "</body>\n</html>\n";
+}
+
+std::string to_text(const FleetReport& r) {
+  std::ostringstream s;
+  write_text(r, s);
+  return s.str();
+}
+
+std::string to_json(const FleetReport& r, const std::string& generated_at,
+                    const std::string& tool_version) {
+  std::ostringstream s;
+  write_json(r, generated_at, tool_version, s);
+  return s.str();
+}
+
+std::string to_csv(const FleetReport& r) {
+  std::ostringstream s;
+  write_csv(r, s);
+  return s.str();
+}
+
+std::string to_junit(const FleetReport& r, const std::string& generated_at) {
+  std::ostringstream s;
+  write_junit(r, generated_at, s);
+  return s.str();
+}
+
+std::string to_html(const FleetReport& r, const std::string& generated_at) {
+  std::ostringstream s;
+  write_html(r, generated_at, s);
+  return s.str();
 }
 
 }  // namespace hciattest::fleet
