@@ -210,6 +210,7 @@ DoctorCheck check_document(const DoctorFacts& f) {
                          " " + k.message);
   }
   if (r.signer) c.evidence.push_back("signer: " + r.signer->subject);
+  if (!f.imds_note.empty()) c.evidence.push_back(f.imds_note);
   for (const auto& cert : r.chain) c.evidence.push_back("chain: " + cert.subject + " [" + cert.origin + "]");
   if (r.verified) {
     c.status = DoctorStatus::kPass;

@@ -67,6 +67,7 @@ struct DoctorFacts {
   activation::AzureVmContext azure_vm;
   // How the IMDS race started (RaceStart::why): .253 at once on the HCI adapter's evidence.
   std::string imds_race;
+  std::string imds_note;  // the document was fetched twice (a stale nonce from IMDS's cache)
 };
 
 // The flows the firewall check decides: IMDS (.254, and .253 off Azure and AWS), and on Azure

@@ -124,11 +124,12 @@ DoctorFacts collect_doctor_facts(const DoctorCommandOptions& o, CommandIo& io,
   const RaceStart race = race_start(o.endpoints.empty(), std::nullopt, false, hci_adapter);
   req.head_start = race.head_start;
   f.imds_race = race.why;
-  f.imds = imds::fetch(req, imds::real_environment());
+  imds::ClientEnvironment env = imds::real_environment();
+  f.imds = imds::fetch(req, env);
   if (f.imds.ok) {
     options.expected_nonce = f.imds.nonce;
     attest::Verifier verifier(trust, options);
-    f.verification = verifier.verify(f.imds.body);
+    f.verification = verify_fetched(req, f.imds, verifier, env, f.imds_note);
     f.windows_chain = activation::check_windows_chain(attest::embedded_certificates(f.imds.body));
   }
   if (f.imds.ok) {

@@ -147,6 +147,23 @@ std::vector<std::string> checked_endpoints(const std::vector<std::string>& endpo
   return out;
 }
 
+attest::VerificationReport verify_fetched(imds::ImdsRequest req, imds::ImdsResult& fetched,
+                                          attest::Verifier& verifier, imds::ClientEnvironment& env,
+                                          std::string& note) {
+  verifier.set_expected_nonce(fetched.nonce);
+  attest::VerificationReport report = verifier.verify(fetched.body);
+  if (report.code != attest::ErrorCode::kNonceMismatch || req.nonce) return report;
+  imds::ImdsResult again = imds::fetch(req, env);
+  if (!again.ok) return report;
+  verifier.set_expected_nonce(again.nonce);
+  report = verifier.verify(again.body);
+  note = "the first answer carried a stale nonce (IMDS cache); fetched once more";
+  fetched.trace.insert(fetched.trace.end(), again.trace.begin(), again.trace.end());
+  fetched.nonce = again.nonce;
+  fetched.body = std::move(again.body);
+  return report;
+}
+
 CLI::App* add_fetch_command(CLI::App& app, FetchCommandOptions& o) {
   CLI::App* cmd = app.add_subcommand(
       "fetch", "Fetch the attested document from IMDS (no verification) and print it");
@@ -218,21 +235,9 @@ int run_attest(const FetchCommandOptions& fo, const VerifyCommandOptions& vo, Co
     }
     options.expected_nonce = fetched.nonce;
     attest::Verifier verifier(trust, options);
-    attest::VerificationReport report = verifier.verify(fetched.body);
     std::string note;
-    if (report.code == attest::ErrorCode::kNonceMismatch && !fo.nonce) {
-      // IMDS caches documents: one more request with a new nonce tells a cache from a replay.
-      req.nonce.reset();
-      imds::ImdsResult again = imds::fetch(req, env);
-      if (again.ok) {
-        verifier.set_expected_nonce(again.nonce);
-        report = verifier.verify(again.body);
-        note = "the first answer carried a stale nonce (IMDS cache); fetched once more";
-        fetched.trace.insert(fetched.trace.end(), again.trace.begin(), again.trace.end());
-        fetched.nonce = again.nonce;
-        j["fetch"] = trace_json(fetched, race.why);
-      }
-    }
+    attest::VerificationReport report = verify_fetched(req, fetched, verifier, env, note);
+    if (!note.empty()) j["fetch"] = trace_json(fetched, race.why);
     if (vo.output == "summary") {
       Summary s = verification_summary("attest", report, hostcheck::computer_name());
       s.fields.insert(s.fields.begin(), {"endpoint", fetched.endpoint});

@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "attest/verifier.h"
 #include "cli/verify_command.h"
+#include "imds/client.h"
 
 namespace hciattest::cli {
 
@@ -62,6 +64,15 @@ RaceStart race_start(bool default_endpoints, std::optional<int> head_start_ms, b
 // The --endpoint values, checked (http:// base URLs, no query) and without trailing slashes.
 // Throws UsageError.
 std::vector<std::string> checked_endpoints(const std::vector<std::string>& endpoints);
+
+// Verifies the document `fetched` holds against the nonce it was fetched with. When that fails on
+// the nonce alone and `req` chose the nonce itself, fetches once more with a new one: IMDS serves
+// a cached document (with the nonce of an earlier request) for a few minutes, and a second
+// request tells that cache from a replay. `fetched` then holds both traces and the second nonce,
+// and `note` says so. `attest` and `doctor` both verify this way.
+attest::VerificationReport verify_fetched(imds::ImdsRequest req, imds::ImdsResult& fetched,
+                                          attest::Verifier& verifier, imds::ClientEnvironment& env,
+                                          std::string& note);
 
 CLI::App* add_fetch_command(CLI::App& app, FetchCommandOptions& options);
 CLI::App* add_attest_command(CLI::App& app, FetchCommandOptions& fetch,

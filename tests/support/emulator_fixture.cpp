@@ -29,13 +29,18 @@ std::shared_ptr<const emulator::SigningPki> shared_emulator_pki() {
   return pki;
 }
 
-RunningEmulator start_emulator(const emulator::Faults& faults, std::int64_t unix_now) {
+RunningEmulator start_emulator(const emulator::Faults& faults, std::int64_t unix_now,
+                               std::shared_ptr<const emulator::SigningPki> pki,
+                               bool real_steady_clock) {
   RunningEmulator r;
   r.clock = std::make_shared<FakeSteadyClock>();
   auto clock = r.clock;
   r.emulator = std::make_shared<emulator::ImdsEmulator>(
-      shared_emulator_pki(), faults, emulator::VmIdentity{}, [unix_now] { return unix_now; },
-      [clock] { return clock->now(); });
+      pki ? std::move(pki) : shared_emulator_pki(), faults, emulator::VmIdentity{},
+      [unix_now] { return unix_now; },
+      [clock, real_steady_clock] {
+        return real_steady_clock ? std::chrono::steady_clock::now() : clock->now();
+      });
   std::mt19937 rng(std::random_device{}());
   std::uniform_int_distribution<int> ports(20000, 60000);
   for (int attempt = 0; attempt < 20; ++attempt) {

@@ -37,8 +37,13 @@ struct RunningEmulator {
   std::string url;  // http://127.0.0.1:PORT
 };
 
-// Starts an emulator with `faults` whose wall clock is `unix_now`.
-RunningEmulator start_emulator(const emulator::Faults& faults, std::int64_t unix_now);
+// Starts an emulator with `faults` whose wall clock is `unix_now`, signing with `pki` (by
+// default shared_emulator_pki(), made for 2026-06-01). Its steady clock (boot and rate faults)
+// is `clock` of the result, moved by instant_environment's sleeps; with `real_steady_clock` it
+// is the real one instead, for clients that really sleep (the commands, in-process).
+RunningEmulator start_emulator(const emulator::Faults& faults, std::int64_t unix_now,
+                               std::shared_ptr<const emulator::SigningPki> pki = nullptr,
+                               bool real_steady_clock = false);
 
 // A client environment on the real transport whose sleeps advance `clock` instantly, with
 // jitter fixed at the midpoint (no jitter) and nonces from a counter.
