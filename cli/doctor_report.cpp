@@ -4,27 +4,10 @@
 #include <cstdio>
 
 #include "cli/exit_codes.h"
+#include "io/markup.h"
 
 namespace hciattest::cli {
 namespace {
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 forbids most control characters even escaped.
-        if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') out += '?';
-        else out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
 
 int rank(DoctorStatus s) {
   switch (s) {
@@ -136,23 +119,23 @@ std::string doctor_to_junit(const DoctorReport& r) {
          std::to_string(skipped) + "\">\n";
   out += "  <testsuite name=\"hciattest.doctor\" tests=\"" + std::to_string(r.checks.size()) +
          "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" skipped=\"" +
-         std::to_string(skipped) + "\" timestamp=\"" + xml_escape(r.generated_at) + "\">\n";
-  out += "    <properties><property name=\"platform\" value=\"" + xml_escape(r.platform) +
-         "\"/><property name=\"machine\" value=\"" + xml_escape(machine_line(r.machine)) +
+         std::to_string(skipped) + "\" timestamp=\"" + io::escape_markup(r.generated_at) + "\">\n";
+  out += "    <properties><property name=\"platform\" value=\"" + io::escape_markup(r.platform) +
+         "\"/><property name=\"machine\" value=\"" + io::escape_markup(machine_line(r.machine)) +
          "\"/></properties>\n";
   for (const auto& c : r.checks) {
-    out += "    <testcase classname=\"hciattest.doctor\" name=\"" + xml_escape(c.id) + "\" time=\"0\">\n";
+    out += "    <testcase classname=\"hciattest.doctor\" name=\"" + io::escape_markup(c.id) + "\" time=\"0\">\n";
     std::string details = c.summary;
     for (const auto& e : c.evidence) details += "\n- " + e;
     if (c.status == DoctorStatus::kFail) {
-      out += "      <failure message=\"" + xml_escape(c.summary) + "\" type=\"" + xml_escape(c.id) +
-             "\">" + xml_escape(details + "\nremedy: " + c.remedy) + "</failure>\n";
+      out += "      <failure message=\"" + io::escape_markup(c.summary) + "\" type=\"" + io::escape_markup(c.id) +
+             "\">" + io::escape_markup(details + "\nremedy: " + c.remedy) + "</failure>\n";
     } else if (c.status == DoctorStatus::kSkip) {
-      out += "      <skipped message=\"" + xml_escape(c.summary) + "\"/>\n";
+      out += "      <skipped message=\"" + io::escape_markup(c.summary) + "\"/>\n";
     } else {
       std::string text = details;
       if (c.status == DoctorStatus::kWarn) text = "WARNING: " + text + "\nremedy: " + c.remedy;
-      out += "      <system-out>" + xml_escape(text) + "</system-out>\n";
+      out += "      <system-out>" + io::escape_markup(text) + "</system-out>\n";
     }
     out += "    </testcase>\n";
   }

@@ -6,28 +6,12 @@
 #include <string>
 
 #include "fleet/fleet_report.h"
+#include "io/markup.h"
 
 namespace hciattest::fleet {
 namespace {
 
 using nlohmann::json;
-
-// For XML and HTML text and attribute values alike.
-std::string escape_markup(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 // RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. A field that
 // a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe.
@@ -177,23 +161,23 @@ void write_junit(const FleetReport& r, const std::string& generated_at, std::ost
   for (const auto& c : checks) {
     const int n = c.count(Status::kPass) + c.count(Status::kWarn) + c.count(Status::kFail) +
                   c.count(Status::kSkip);
-    out += "  <testsuite name=\"" + escape_markup(c.id) + "\" tests=\"" + std::to_string(n) +
+    out += "  <testsuite name=\"" + io::escape_markup(c.id) + "\" tests=\"" + std::to_string(n) +
            "\" failures=\"" + std::to_string(c.count(Status::kFail)) + "\" errors=\"0\" skipped=\"" +
            std::to_string(c.count(Status::kSkip)) + "\" timestamp=\"" +
-           escape_markup(generated_at) + "\">\n";
+           io::escape_markup(generated_at) + "\">\n";
     for (const Machine* m : machines) {
       const MachineCheck* mc = find_check(*m, c.id);
       if (mc == nullptr) continue;
-      out += "    <testcase classname=\"" + escape_markup(c.id) + "\" name=\"" +
-             escape_markup(m->name) + "\">";
+      out += "    <testcase classname=\"" + io::escape_markup(c.id) + "\" name=\"" +
+             io::escape_markup(m->name) + "\">";
       if (mc->status == Status::kFail) {
-        out += "<failure message=\"" + escape_markup(mc->summary) + "\">" +
-               escape_markup(mc->remedy) + "</failure>";
+        out += "<failure message=\"" + io::escape_markup(mc->summary) + "\">" +
+               io::escape_markup(mc->remedy) + "</failure>";
       } else if (mc->status == Status::kSkip) {
-        out += "<skipped message=\"" + escape_markup(mc->summary) + "\"/>";
+        out += "<skipped message=\"" + io::escape_markup(mc->summary) + "\"/>";
       } else if (mc->status == Status::kWarn) {
-        out += "<system-out>WARN " + escape_markup(mc->summary) +
-               (mc->remedy.empty() ? "" : "; remedy: " + escape_markup(mc->remedy)) +
+        out += "<system-out>WARN " + io::escape_markup(mc->summary) +
+               (mc->remedy.empty() ? "" : "; remedy: " + io::escape_markup(mc->remedy)) +
                "</system-out>";
       }
       out += "</testcase>\n";
@@ -206,8 +190,8 @@ void write_junit(const FleetReport& r, const std::string& generated_at, std::ost
     out += "  <testsuite name=\"report-files\" tests=\"" + std::to_string(errors) +
            "\" failures=\"0\" errors=\"" + std::to_string(errors) + "\" skipped=\"0\">\n";
     for (const auto& s : r.skipped()) {
-      out += "    <testcase classname=\"report-files\" name=\"" + escape_markup(s.file) +
-             "\"><error message=\"" + escape_markup(s.reason) + "\"/></testcase>\n";
+      out += "    <testcase classname=\"report-files\" name=\"" + io::escape_markup(s.file) +
+             "\"><error message=\"" + io::escape_markup(s.reason) + "\"/></testcase>\n";
     }
     out += "  </testsuite>\n";
   }
@@ -233,15 +217,15 @@ void write_html(const FleetReport& r, const std::string& generated_at, std::ostr
       "td.skip{background:#e5e7eb;color:#555}td.none{background:#fff}\n"
       "details{margin:.3rem 0}summary{cursor:pointer}\n"
       "</style>\n</head>\n<body>\n";
-  out += "<h1>hciattest fleet report</h1>\n<p id=\"totals\">" + escape_markup(totals_line(r)) +
-         " &middot; " + escape_markup(generated_at) + "</p>\n";
+  out += "<h1>hciattest fleet report</h1>\n<p id=\"totals\">" + io::escape_markup(totals_line(r)) +
+         " &middot; " + io::escape_markup(generated_at) + "</p>\n";
   out += "<div class=\"grid\"><table id=\"grid\">\n<thead><tr><th class=\"machine\">machine</th>";
   for (const auto& c : checks) {
-    out += "<th title=\"" + escape_markup(c.title) + "\">" + escape_markup(c.id) + "</th>";
+    out += "<th title=\"" + io::escape_markup(c.title) + "\">" + io::escape_markup(c.id) + "</th>";
   }
   out += "</tr></thead>\n<tbody>\n";
   for (const Machine* m : machines) {
-    out += "<tr><th class=\"machine\">" + escape_markup(m->name) + "</th>";
+    out += "<tr><th class=\"machine\">" + io::escape_markup(m->name) + "</th>";
     for (const auto& c : checks) {
       const MachineCheck* mc = find_check(*m, c.id);
       if (mc == nullptr) {
@@ -249,7 +233,7 @@ void write_html(const FleetReport& r, const std::string& generated_at, std::ostr
         continue;
       }
       const char* id = status_id(mc->status);
-      out += std::string("<td class=\"") + id + "\" title=\"" + escape_markup(mc->summary) + "\">" +
+      out += std::string("<td class=\"") + id + "\" title=\"" + io::escape_markup(mc->summary) + "\">" +
              id + "</td>";
     }
     out += "</tr>\n";
@@ -259,16 +243,16 @@ void write_html(const FleetReport& r, const std::string& generated_at, std::ostr
   out += "</tbody></table></div>\n<h2>Failing and warning checks</h2>\n";
   for (const auto& c : checks) {
     if (c.count(Status::kFail) + c.count(Status::kWarn) == 0) continue;
-    out += "<details open><summary>" + escape_markup(c.id) + ": " +
+    out += "<details open><summary>" + io::escape_markup(c.id) + ": " +
            std::to_string(c.count(Status::kFail)) + " failing, " +
            std::to_string(c.count(Status::kWarn)) + " warning</summary><ul>\n";
     for (Status s : {Status::kFail, Status::kWarn}) {
       for (const Machine* m : machines) {
         const MachineCheck* mc = find_check(*m, c.id);
         if (mc == nullptr || mc->status != s) continue;
-        out += std::string("<li><b>") + status_id(s) + "</b> " + escape_markup(m->name) + ": " +
-               escape_markup(mc->summary) +
-               (mc->remedy.empty() ? "" : "<br>remedy: <code>" + escape_markup(mc->remedy) + "</code>") +
+        out += std::string("<li><b>") + status_id(s) + "</b> " + io::escape_markup(m->name) + ": " +
+               io::escape_markup(mc->summary) +
+               (mc->remedy.empty() ? "" : "<br>remedy: <code>" + io::escape_markup(mc->remedy) + "</code>") +
                "</li>\n";
         os << out;
         out.clear();
@@ -279,11 +263,11 @@ void write_html(const FleetReport& r, const std::string& generated_at, std::ostr
   if (!r.skipped().empty() || !r.duplicates().empty()) {
     out += "<h2>Files</h2>\n<ul>\n";
     for (const auto& s : r.skipped()) {
-      out += "<li>skipped " + escape_markup(s.file) + ": " + escape_markup(s.reason) + "</li>\n";
+      out += "<li>skipped " + io::escape_markup(s.file) + ": " + io::escape_markup(s.reason) + "</li>\n";
     }
     for (const auto& d : r.duplicates()) {
-      out += "<li>" + escape_markup(d.machine) + " reported twice: " + escape_markup(d.kept) +
-             " kept, the older " + escape_markup(d.dropped) + " ignored</li>\n";
+      out += "<li>" + io::escape_markup(d.machine) + " reported twice: " + io::escape_markup(d.kept) +
+             " kept, the older " + io::escape_markup(d.dropped) + " ignored</li>\n";
     }
     out += "</ul>\n";
   }

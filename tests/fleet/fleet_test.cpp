@@ -127,6 +127,10 @@ TEST(Fleet, RenderersEscapeWhatReportsSay) {
   EXPECT_EQ(html.find("<script"), std::string::npos);
   const std::string junit = to_junit(r, "t");
   EXPECT_NE(junit.find("name=\"&lt;b&gt;vm,1&quot;\""), std::string::npos) << junit;
+  // XML 1.0 forbids most control characters even escaped.
+  FleetReport ctl;
+  ctl.add(doctor2(std::string("vm\x01\x1b[31m"), "u2", "", {check("kms", "fail")}), "y.json", 0);
+  EXPECT_NE(to_junit(ctl, "t").find("name=\"vm??[31m\""), std::string::npos) << to_junit(ctl, "t");
   EXPECT_NE(junit.find("<failure message=\"kms is fail\">"), std::string::npos) << junit;
   const json j = json::parse(to_json(r, "t", "0.1.0"));
   EXPECT_EQ(j["schema"], kFleetSchema);
