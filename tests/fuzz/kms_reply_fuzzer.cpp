@@ -12,8 +12,14 @@ using hciattest::activation::BindOutcome;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::vector<std::uint8_t> bytes(data, data + size);
+  // The probe reads until it has `needed` bytes: never less than the 16-byte header, and once
+  // that many are in, the answer must not move (or the read loop would never end).
   const std::size_t needed = hciattest::activation::rpc_pdu_length_needed(bytes);
-  if (needed < 16 && !(size >= 16 && needed <= size)) std::abort();  // at least the header
+  if (needed < 16) std::abort();
+  if (size >= needed) {
+    const std::vector<std::uint8_t> pdu(data, data + needed);
+    if (hciattest::activation::rpc_pdu_length_needed(pdu) != needed) std::abort();
+  }
   const auto reply = hciattest::activation::parse_bind_reply(bytes, 1);
   if (reply.outcome == BindOutcome::kNotRpc && reply.detail.empty()) std::abort();
   if (reply.outcome == BindOutcome::kKmsAccepted) {
