@@ -6,14 +6,15 @@
 #include <sstream>
 
 #include "activation/error_codes.h"
+#include "activation/journal.h"
 #include "activation/kms_hosts.h"
+#include "activation/machine.h"
 #include "activation/task_scheduler.h"
-#include "cli/activation_journal.h"
 #include "cli/exit_codes.h"
 #include "cli/input_file.h"
 #include "cli/verify_render.h"
 #include "cli/usage_error.h"
-#include "cli/utf8_path.h"
+#include "io/utf8_path.h"
 #include "hostcheck/platform.h"
 #include "imds/client.h"
 #include "io/bounded_read.h"
@@ -130,39 +131,6 @@ activation::PlanOptions plan_options(const ActivateCommandOptions& o) {
   }
   p.allow_key_change = o.allow_key_change;
   return p;
-}
-
-ActivationFacts collect_machine_activation_facts(hostcheck::Platform platform,
-                                                 const std::string& cloud) {
-  ActivationFacts f;
-  f.platform = platform;
-  f.cloud = cloud.empty() ? "public" : cloud;
-  f.licensing = activation::read_licensing_state();
-  std::string error;
-  if (auto v = activation::read_windows_version(error)) f.version = *v;
-  f.task = activation::make_task_scheduler()->read(activation::kImdsTaskFolder,
-                                                   activation::kImdsTaskName);
-  f.elevated = activation::running_elevated();
-  if (platform == hostcheck::Platform::kAws) {
-    const activation::LaunchAgentProbe agent = activation::probe_launch_agent();
-    if (agent.not_applicable.empty()) f.launch_agent = activation::classify_launch_agent(agent);
-  }
-  return f;
-}
-
-ActivationFacts collect_activation_facts(hostcheck::Platform platform, const std::string& cloud,
-                                         hostcheck::NetworkInspector& net) {
-  ActivationFacts f = collect_machine_activation_facts(platform, cloud);
-  if (platform == hostcheck::Platform::kAws) {
-    auto table = net.ipv4_routes();
-    if (table.ok()) f.default_route = hostcheck::default_route(*table.value);
-    for (const auto& e : activation::kms_hosts_for("aws")) {
-      auto r = net.route_to(e.host);
-      f.aws_routes.push_back({e.host, r.ok() ? std::optional<hostcheck::Route>(*r.value)
-                                             : std::nullopt});
-    }
-  }
-  return f;
 }
 
 nlohmann::json activation_plan_to_json(const ActivationFacts& f, const ActivationPlan& p) {
@@ -313,7 +281,7 @@ std::string compact_stamp(std::int64_t now) {
 
 int run_undo(const ActivateCommandOptions& o, CommandIo& io, const ActivationFacts& facts,
              activation::ActivationActions& actions) {
-  const io::ReadResult file = io::read_file_at_most(utf8_path(*o.undo), kMaxJournalBytes);
+  const io::ReadResult file = io::read_file_at_most(io::utf8_path(*o.undo), kMaxJournalBytes);
   if (file.status != io::ReadStatus::kOk) {
     io.err << "hciattest activate: --undo " << *o.undo << ": "
            << (file.status == io::ReadStatus::kOverCap
@@ -325,7 +293,7 @@ int run_undo(const ActivateCommandOptions& o, CommandIo& io, const ActivationFac
   }
   const auto j = nlohmann::json::parse(file.bytes, nullptr, false);
   std::string error;
-  const auto journal = j.is_discarded() ? std::nullopt : journal_from_json(j, error);
+  const auto journal = j.is_discarded() ? std::nullopt : activation::journal_from_json(j, error);
   if (!journal) {
     io.err << "hciattest activate: --undo " << *o.undo << ": not a journal hciattest wrote: "
            << (j.is_discarded() ? std::string("not JSON") : error) << "\n";
@@ -361,8 +329,8 @@ int run_undo(const ActivateCommandOptions& o, CommandIo& io, const ActivationFac
 
 int run_apply(const ActivateCommandOptions& o, CommandIo& io, const ActivationFacts& facts,
               const ActivationPlan& plan, activation::ActivationActions& actions) {
-  const std::string path = o.journal ? *o.journal : default_journal_path(compact_stamp(io.now()));
-  FileJournalSink sink(path);
+  const std::string path = o.journal ? *o.journal : activation::default_journal_path(compact_stamp(io.now()));
+  activation::FileJournalSink sink(path);
   activation::Journal journal;
   journal.tool_version = HCIATTEST_VERSION;
   journal.created_at = iso8601(io.now());
@@ -439,7 +407,7 @@ int run_activate(const ActivateCommandOptions& o, CommandIo& io) {
       const imds::ImdsResult r = imds::fetch(req, imds::real_environment());
       platform = hostcheck::detect_platform(hostcheck::read_smbios(), r.ok ? r.endpoint : "").platform;
     }
-    return collect_activation_facts(platform, opts.cloud, *net);
+    return activation::read_activation_facts(platform, opts.cloud, *net);
   });
 }
 

@@ -13,7 +13,7 @@
 
 #include "activation/apply.h"
 #include "activation/plan.h"
-#include "cli/verify_command.h"
+#include "cli/common_options.h"
 #include "hostcheck/network.h"
 
 namespace hciattest::cli {
@@ -35,16 +35,6 @@ CLI::App* add_activate_command(CLI::App& app, ActivateCommandOptions& options);
 
 // The plan options the command line gives. Throws UsageError on a bad --kms-host or --method.
 activation::PlanOptions plan_options(const ActivateCommandOptions& options);
-
-// Licensing, edition, task and elevation from this machine. On Linux the licensing state says
-// "not applicable".
-activation::ActivationFacts collect_machine_activation_facts(hostcheck::Platform platform,
-                                                             const std::string& cloud);
-
-// The above and, on AWS, the default route and the routes to 169.254.169.250/.251.
-activation::ActivationFacts collect_activation_facts(hostcheck::Platform platform,
-                                                     const std::string& cloud,
-                                                     hostcheck::NetworkInspector& net);
 
 inline constexpr const char* kActivatePlanSchema = "hciattest.activate-plan/1";
 

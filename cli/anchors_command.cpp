@@ -7,7 +7,7 @@
 #include "cli/exit_codes.h"
 #include "cli/input_file.h"
 #include "cli/usage_error.h"
-#include "cli/utf8_path.h"
+#include "io/utf8_path.h"
 #include "cli/verify_render.h"
 
 namespace hciattest::cli {
@@ -39,7 +39,7 @@ void write_export(const AnchorsCommandOptions& o, const std::vector<AnchorEntry>
                      "): give one of those names"};
   }
   const AnchorEntry& e = *found.front();
-  std::ofstream f(utf8_path(*o.out), std::ios::binary | std::ios::trunc);
+  std::ofstream f(io::utf8_path(*o.out), std::ios::binary | std::ios::trunc);
   if (o.der) {
     f.write(reinterpret_cast<const char*>(e.der.data()), static_cast<std::streamsize>(e.der.size()));
   } else {

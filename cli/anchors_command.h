@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "attest/anchors.h"
-#include "cli/verify_command.h"
+#include "cli/common_options.h"
 
 namespace hciattest::cli {
 

@@ -1,16 +1,17 @@
-// `hciattest doctor`: every check of the attestation path, in order, with evidence and remedy.
+// `hciattest doctor`: every check of the attestation path, in order, with evidence and remedy. The
+// diagnosis is doctor/ (facts, checks, report); this file parses the options and renders.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "cli/doctor_checks.h"
-#include "cli/verify_command.h"
+#include "cli/common_options.h"
+#include "doctor/collect.h"
 
 namespace hciattest::cli {
 
 struct DoctorCommandOptions {
-  std::string output = "text";          // text | json | junit
+  std::string output = "text";          // text | json | junit | summary
   double timeout_seconds = 30;          // IMDS, retries included
   std::vector<std::string> endpoints;   // empty: .254 then .253
   bool strict = false;
@@ -21,9 +22,8 @@ struct DoctorCommandOptions {
 
 CLI::App* add_doctor_command(CLI::App& app, DoctorCommandOptions& options);
 
-// Collects the facts from this machine (network probes, IMDS, SMBIOS) with `inspector`.
-DoctorFacts collect_doctor_facts(const DoctorCommandOptions& options, CommandIo& io,
-                                 hostcheck::NetworkInspector& inspector);
+// The collection's inputs the options describe. Throws UsageError, before anything is probed.
+doctor::Inputs doctor_inputs(const DoctorCommandOptions& options, CommandIo& io);
 
 int run_doctor(const DoctorCommandOptions& options, CommandIo& io);
 

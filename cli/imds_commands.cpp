@@ -15,8 +15,9 @@
 #include "attest/verifier.h"
 #include "cli/exit_codes.h"
 #include "cli/usage_error.h"
-#include "cli/utf8_path.h"
+#include "io/utf8_path.h"
 #include "cli/verify_render.h"
+#include "doctor/imds_document.h"
 #include "emulator/server.h"
 #include "hostcheck/network.h"
 #include "hostcheck/platform.h"
@@ -69,7 +70,7 @@ imds::ImdsRequest build_request(const FetchCommandOptions& o) {
 }
 
 // The race's start on this machine: the HCI adapter is looked for only when it can matter.
-RaceStart race_start_here(const FetchCommandOptions& o) {
+doctor::RaceStart race_start_here(const FetchCommandOptions& o) {
   std::optional<std::string> hci_adapter;
   if (o.endpoints.empty() && !o.head_start_ms && !o.sequential) {
     auto net = hostcheck::make_network_inspector();
@@ -77,12 +78,12 @@ RaceStart race_start_here(const FetchCommandOptions& o) {
     auto route = net->route_to("169.254.169.253");
     if (adapters.ok() && route.ok()) hci_adapter = hostcheck::hci_imds_adapter(*adapters.value, *route.value);
   }
-  return race_start(o.endpoints.empty(), o.head_start_ms, o.sequential, hci_adapter);
+  return doctor::race_start(o.endpoints.empty(), o.head_start_ms, o.sequential, hci_adapter);
 }
 
 imds::ImdsRequest build_request_here(const FetchCommandOptions& o, std::string& race_why) {
   imds::ImdsRequest req = build_request(o);
-  const RaceStart race = race_start_here(o);
+  const doctor::RaceStart race = race_start_here(o);
   req.head_start = race.head_start;
   race_why = race.why;
   return req;
@@ -118,51 +119,6 @@ std::string trace_text(const imds::ImdsResult& r, const std::string& race_why) {
 }
 
 }  // namespace
-
-RaceStart race_start(bool default_endpoints, std::optional<int> head_start_ms, bool sequential,
-                     const std::optional<std::string>& hci_adapter) {
-  RaceStart r;
-  if (head_start_ms) {
-    r.head_start = std::chrono::milliseconds(*head_start_ms);
-    return r;
-  }
-  if (sequential || !default_endpoints || !hci_adapter) return r;
-  r.head_start = std::chrono::milliseconds(0);
-  r.why = "169.254.169.253 started at once beside 169.254.169.254: this VM has the HCI guest's "
-          "IMDS adapter, " + *hci_adapter;
-  return r;
-}
-
-std::vector<std::string> checked_endpoints(const std::vector<std::string>& endpoints) {
-  std::vector<std::string> out;
-  for (const auto& e : endpoints) {
-    if (e.rfind("http://", 0) != 0 || e.size() <= 7 || e.find_first_of(" ?#") != std::string::npos) {
-      throw UsageError{"--endpoint \"" + e + "\" is not a base URL like http://169.254.169.254 "
-                       "or http://127.0.0.1:8080 (IMDS is plain HTTP, no path)"};
-    }
-    std::string trimmed = e;
-    while (trimmed.back() == '/') trimmed.pop_back();
-    out.push_back(trimmed);
-  }
-  return out;
-}
-
-attest::VerificationReport verify_fetched(imds::ImdsRequest req, imds::ImdsResult& fetched,
-                                          attest::Verifier& verifier, imds::ClientEnvironment& env,
-                                          std::string& note) {
-  verifier.set_expected_nonce(fetched.nonce);
-  attest::VerificationReport report = verifier.verify(fetched.body);
-  if (report.code != attest::ErrorCode::kNonceMismatch || req.nonce) return report;
-  imds::ImdsResult again = imds::fetch(req, env);
-  if (!again.ok) return report;
-  verifier.set_expected_nonce(again.nonce);
-  report = verifier.verify(again.body);
-  note = "the first answer carried a stale nonce (IMDS cache); fetched once more";
-  fetched.trace.insert(fetched.trace.end(), again.trace.begin(), again.trace.end());
-  fetched.nonce = again.nonce;
-  fetched.body = std::move(again.body);
-  return report;
-}
 
 CLI::App* add_fetch_command(CLI::App& app, FetchCommandOptions& o) {
   CLI::App* cmd = app.add_subcommand(
@@ -209,7 +165,7 @@ int run_attest(const FetchCommandOptions& fo, const VerifyCommandOptions& vo, Co
     auto trust = build_trust(vo);
     attest::VerifyOptions options = build_options(vo, io);
     // After every argument is checked: a usage error costs no look at the machine.
-    const RaceStart race = race_start_here(fo);
+    const doctor::RaceStart race = race_start_here(fo);
     req.head_start = race.head_start;
     imds::ClientEnvironment env = imds::real_environment();
     imds::ImdsResult fetched = imds::fetch(req, env);
@@ -236,7 +192,7 @@ int run_attest(const FetchCommandOptions& fo, const VerifyCommandOptions& vo, Co
     options.expected_nonce = fetched.nonce;
     attest::Verifier verifier(trust, options);
     std::string note;
-    attest::VerificationReport report = verify_fetched(req, fetched, verifier, env, note);
+    attest::VerificationReport report = doctor::verify_fetched(req, fetched, verifier, env, note);
     if (!note.empty()) j["fetch"] = trace_json(fetched, race.why);
     if (vo.output == "summary") {
       Summary s = verification_summary("attest", report, hostcheck::computer_name());
@@ -346,7 +302,7 @@ int run_emulate(const EmulateCommandOptions& o, CommandIo& io) {
       throw UsageError{e.what()};
     }
     {
-      std::ofstream root(utf8_path(o.root_out), std::ios::trunc);
+      std::ofstream root(io::utf8_path(o.root_out), std::ios::trunc);
       if (!root) throw UsageError{"cannot write --root-out \"" + o.root_out + "\""};
       root << pki->root_pem();
     }

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "attest/verifier.h"
-#include "cli/verify_command.h"
+#include "cli/common_options.h"
 #include "imds/client.h"
 
 namespace hciattest::cli {
@@ -47,32 +47,6 @@ struct EmulateCommandOptions {
   std::string sku;
   std::string license_type;
 };
-
-// How long .254 runs alone before .253 joins the race, and why.
-struct RaceStart {
-  std::chrono::milliseconds head_start{250};
-  std::string why;  // empty for the default; said in the report otherwise
-};
-
-// --head-start when given; with the default endpoints, 0 (both at once) when `hci_adapter` is
-// evidence of the HCI guest's IMDS adapter (hostcheck::hci_imds_adapter), since .253 is then
-// where the answer comes from; else 250 ms, Azure's .254 first. Sequential fetches keep their
-// order and take no head start.
-RaceStart race_start(bool default_endpoints, std::optional<int> head_start_ms, bool sequential,
-                     const std::optional<std::string>& hci_adapter);
-
-// The --endpoint values, checked (http:// base URLs, no query) and without trailing slashes.
-// Throws UsageError.
-std::vector<std::string> checked_endpoints(const std::vector<std::string>& endpoints);
-
-// Verifies the document `fetched` holds against the nonce it was fetched with. When that fails on
-// the nonce alone and `req` chose the nonce itself, fetches once more with a new one: IMDS serves
-// a cached document (with the nonce of an earlier request) for a few minutes, and a second
-// request tells that cache from a replay. `fetched` then holds both traces and the second nonce,
-// and `note` says so. `attest` and `doctor` both verify this way.
-attest::VerificationReport verify_fetched(imds::ImdsRequest req, imds::ImdsResult& fetched,
-                                          attest::Verifier& verifier, imds::ClientEnvironment& env,
-                                          std::string& note);
 
 CLI::App* add_fetch_command(CLI::App& app, FetchCommandOptions& options);
 CLI::App* add_attest_command(CLI::App& app, FetchCommandOptions& fetch,

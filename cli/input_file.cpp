@@ -1,7 +1,7 @@
 #include "cli/input_file.h"
 
 #include "cli/usage_error.h"
-#include "cli/utf8_path.h"
+#include "io/utf8_path.h"
 
 namespace hciattest::cli {
 
@@ -19,7 +19,7 @@ void throw_if_unreadable(const io::ReadResult& r, const std::string& what) {
 std::string read_option_file(const std::string& path, std::string_view option, std::size_t cap,
                              std::string_view over_cap_hint) {
   const std::string what = std::string(option) + " \"" + path + "\"";
-  io::ReadResult r = io::read_file_at_most(utf8_path(path), cap);
+  io::ReadResult r = io::read_file_at_most(io::utf8_path(path), cap);
   throw_if_unreadable(r, what);
   if (r.status == io::ReadStatus::kOverCap) {
     throw UsageError{io::cap_message(what, cap, "") + ": " + std::string(over_cap_hint)};

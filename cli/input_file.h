@@ -1,6 +1,6 @@
 // The files a command reads because the user named them (--ca-file, --undo, ...), each under a
 // cap (io/bounded_read.h). The caps that no option raises are named here, once; the document's
-// cap is --max-bytes (cli/verify_command.h).
+// cap is --max-bytes (cli/common_options.h).
 #pragma once
 
 #include <cstddef>

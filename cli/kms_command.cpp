@@ -8,6 +8,7 @@
 
 #include "activation/kms_diagnosis.h"
 #include "activation/kms_hosts.h"
+#include "activation/machine.h"
 #include "cli/exit_codes.h"
 #include "cli/usage_error.h"
 #include "hostcheck/network.h"
@@ -52,21 +53,6 @@ nlohmann::json attempt_json(const activation::KmsAddressAttempt& a) {
 }
 
 }  // namespace
-
-activation::KmsProbeDeps kms_probe_deps(hostcheck::NetworkInspector& net) {
-  activation::KmsProbeDeps deps;
-  deps.resolve = [&net](const std::string& name, std::vector<std::string>& addresses,
-                        std::string& error) {
-    auto r = net.resolve(name);
-    if (!r.ok()) {
-      error = r.error;
-      return false;
-    }
-    addresses = *r.value;
-    return true;
-  };
-  return deps;
-}
 
 CLI::App* add_kms_command(CLI::App& app, KmsProbeCommandOptions& o) {
   CLI::App* kms = app.add_subcommand("kms", "Classic KMS activation (Server SKUs on Azure and AWS)");
@@ -180,7 +166,7 @@ int run_kms_probe(const KmsProbeCommandOptions& o, CommandIo& io,
 
 int run_kms_probe(const KmsProbeCommandOptions& o, CommandIo& io) {
   auto inspector = hostcheck::make_network_inspector();
-  return run_kms_probe(o, io, kms_probe_deps(*inspector), activation::read_firewall);
+  return run_kms_probe(o, io, activation::kms_probe_deps(*inspector), activation::read_firewall);
 }
 
 }  // namespace hciattest::cli

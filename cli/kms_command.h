@@ -10,7 +10,7 @@
 
 #include "activation/firewall.h"
 #include "activation/kms_probe.h"
-#include "cli/verify_command.h"
+#include "cli/common_options.h"
 #include "hostcheck/network.h"
 
 namespace hciattest::cli {
@@ -23,10 +23,6 @@ struct KmsProbeCommandOptions {
 };
 
 CLI::App* add_kms_command(CLI::App& app, KmsProbeCommandOptions& probe);
-
-// The probe's dependencies on this machine: names resolved by `net`, the real TCP exchange.
-// `net` must outlive the returned value.
-activation::KmsProbeDeps kms_probe_deps(hostcheck::NetworkInspector& net);
 
 inline constexpr const char* kKmsProbeSchema = "hciattest.kms-probe/1";
 

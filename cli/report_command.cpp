@@ -11,7 +11,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/usage_error.h"
-#include "cli/utf8_path.h"
+#include "io/utf8_path.h"
 #include "cli/verify_render.h"
 #include "fleet/fleet_report.h"
 #include "io/bounded_read.h"
@@ -44,7 +44,7 @@ std::int64_t mtime_of(const fs::path& p) {
 std::vector<fs::path> report_files(const std::vector<std::string>& inputs) {
   std::vector<fs::path> out;
   for (const auto& input : inputs) {
-    const fs::path p = utf8_path(input);
+    const fs::path p = io::utf8_path(input);
     std::error_code ec;
     const auto st = fs::status(p, ec);
     if (ec || !fs::exists(st)) {
@@ -109,7 +109,7 @@ int run_report(const ReportCommandOptions& o, CommandIo& io) {
     const std::string now = iso8601(io.now());
     std::ofstream file;
     if (o.out) {
-      file.open(utf8_path(*o.out), std::ios::binary);
+      file.open(io::utf8_path(*o.out), std::ios::binary);
       if (!file) {
         throw UsageError{"cannot write --out \"" + *o.out + "\": check the folder exists and is writable"};
       }

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/verify_command.h"
+#include "cli/common_options.h"
 
 namespace CLI {
 class App;

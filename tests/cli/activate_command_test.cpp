@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/activate_command.h"
-#include "cli/activation_journal.h"
+#include "activation/journal.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 
@@ -225,7 +225,7 @@ TEST_F(ActivateApply, AppliesWritesTheJournalAndUndoRestores) {
 
   std::ifstream f(*o.journal);
   std::string error;
-  const auto journal = journal_from_json(nlohmann::json::parse(f), error);
+  const auto journal = activation::journal_from_json(nlohmann::json::parse(f), error);
   ASSERT_TRUE(journal) << error;
   ASSERT_EQ(journal->entries.size(), 1u);
   EXPECT_EQ(journal->entries[0].kms_host_before, "kms.old.example");
@@ -312,7 +312,7 @@ TEST_F(ActivateApply, UndoIsRefusedWhenNotElevated) {
   j.entries.push_back({});
   j.entries[0].kind = activation::StepKind::kSetKmsHost;
   j.entries[0].started = true;
-  std::ofstream(path) << journal_to_json(j).dump();
+  std::ofstream(path) << activation::journal_to_json(j).dump();
   ActivationFacts world = azure_datacenter(1);
   world.elevated = false;
   FakeActions actions(world);

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "cli/activate_command.h"
-#include "cli/doctor_report.h"
+#include "cli/doctor_render.h"
 #include "cli/exit_codes.h"
 #include "cli/summary.h"
 
@@ -91,12 +91,12 @@ TEST(Summary, AGiantMachineNameStillGivesTheVerdict) {
   EXPECT_EQ(line, "hciattest doctor: failures | details too long for this line, see the full report");
 }
 
-DoctorReport report_with(std::vector<std::pair<std::string, DoctorStatus>> checks) {
-  DoctorReport r;
+doctor::Report report_with(std::vector<std::pair<std::string, doctor::Status>> checks) {
+  doctor::Report r;
   r.machine.name = "vm1";
   r.platform = "azure";
   for (const auto& [id, status] : checks) {
-    DoctorCheck c;
+    doctor::Check c;
     c.id = id;
     c.status = status;
     c.remedy = "fix " + id;
@@ -106,20 +106,20 @@ DoctorReport report_with(std::vector<std::pair<std::string, DoctorStatus>> check
 }
 
 TEST(Summary, DoctorGivesFailuresThenWarningsAndTheFirstFailuresRemedy) {
-  const DoctorReport r = report_with({{"platform", DoctorStatus::kPass},
-                                      {"spp-events", DoctorStatus::kWarn},
-                                      {"windows-firewall", DoctorStatus::kFail},
-                                      {"azure-kms", DoctorStatus::kFail},
-                                      {"kms", DoctorStatus::kSkip}});
+  const doctor::Report r = report_with({{"platform", doctor::Status::kPass},
+                                      {"spp-events", doctor::Status::kWarn},
+                                      {"windows-firewall", doctor::Status::kFail},
+                                      {"azure-kms", doctor::Status::kFail},
+                                      {"kms", doctor::Status::kSkip}});
   EXPECT_EQ(render_summary(doctor_summary(r, false)),
             "hciattest doctor: failures | machine=vm1 | platform=azure | "
             "fail=windows-firewall,azure-kms | warn=spp-events | remedy: fix windows-firewall");
-  const DoctorReport w = report_with({{"spp-events", DoctorStatus::kWarn}});
+  const doctor::Report w = report_with({{"spp-events", doctor::Status::kWarn}});
   EXPECT_EQ(render_summary(doctor_summary(w, false)),
             "hciattest doctor: warnings | machine=vm1 | platform=azure | warn=spp-events | remedy: fix spp-events");
   // --strict turns warnings into failures, as its exit code does.
   EXPECT_EQ(doctor_summary(w, true).verdict, "failures");
-  EXPECT_EQ(doctor_summary(report_with({{"platform", DoctorStatus::kPass}}), false).verdict, "healthy");
+  EXPECT_EQ(doctor_summary(report_with({{"platform", doctor::Status::kPass}}), false).verdict, "healthy");
 }
 
 activation::ActivationFacts not_activated_azure_server() {

@@ -1,4 +1,4 @@
-#include "cli/doctor_checks.h"
+#include "doctor/checks.h"
 
 #include <algorithm>
 
@@ -6,21 +6,21 @@
 #include "activation/kms_diagnosis.h"
 #include "attest/anchors.h"
 
-namespace hciattest::cli {
+namespace hciattest::doctor {
 namespace {
 
 using hostcheck::Platform;
 
-DoctorCheck make(const char* id, const char* title) {
-  DoctorCheck c;
+Check make(const char* id, const char* title) {
+  Check c;
   c.id = id;
   c.title = title;
   return c;
 }
 
-DoctorCheck skip(const char* id, const char* title, const std::string& why) {
-  DoctorCheck c = make(id, title);
-  c.status = DoctorStatus::kSkip;
+Check skip(const char* id, const char* title, const std::string& why) {
+  Check c = make(id, title);
+  c.status = Status::kSkip;
   c.summary = why;
   return c;
 }
@@ -35,23 +35,23 @@ std::string route_text(const hostcheck::Route& r) {
          " metric " + std::to_string(r.metric);
 }
 
-DoctorCheck check_platform(const DoctorFacts& f) {
-  DoctorCheck c = make("platform", "platform detection");
-  c.status = f.platform.platform == Platform::kOther ? DoctorStatus::kWarn : DoctorStatus::kPass;
+Check check_platform(const Facts& f) {
+  Check c = make("platform", "platform detection");
+  c.status = f.platform.platform == Platform::kOther ? Status::kWarn : Status::kPass;
   c.summary = f.platform.summary;
   c.evidence = f.platform.evidence;
   for (const auto& e : f.instance_evidence) c.evidence.push_back("IMDS instance: " + e);
-  if (c.status == DoctorStatus::kWarn) {
+  if (c.status == Status::kWarn) {
     c.remedy = "run hciattest on the Windows VM itself (Azure, Azure Stack HCI or AWS); on other "
                "machines only `verify` and `emulate` make sense";
   }
   return c;
 }
 
-DoctorCheck check_proxy(const DoctorFacts& f) {
-  DoctorCheck c = make("proxy", "proxy settings");
+Check check_proxy(const Facts& f) {
+  Check c = make("proxy", "proxy settings");
   if (f.proxy_env.empty()) {
-    c.status = DoctorStatus::kPass;
+    c.status = Status::kPass;
     c.summary = "no proxy variables set";
     return c;
   }
@@ -62,7 +62,7 @@ DoctorCheck check_proxy(const DoctorFacts& f) {
   }
   const bool bypassed = no_proxy.find("169.254.169.254") != std::string::npos &&
                         no_proxy.find("169.254.169.253") != std::string::npos;
-  c.status = bypassed ? DoctorStatus::kPass : DoctorStatus::kWarn;
+  c.status = bypassed ? Status::kPass : Status::kWarn;
   c.summary = bypassed ? "proxy set; IMDS addresses bypass it"
                        : "a proxy is set without NO_PROXY for 169.254.169.254/.253 (hciattest "
                          "bypasses it; other tools may send IMDS requests to the proxy, which "
@@ -74,19 +74,19 @@ DoctorCheck check_proxy(const DoctorFacts& f) {
   return c;
 }
 
-DoctorCheck check_hci_nic(const DoctorFacts& f) {
+Check check_hci_nic(const Facts& f) {
   const char* id = "hci-imds-nic";
   const char* title = "Azure Stack HCI IMDS adapter (legacy path, 169.254.169.253)";
   if (f.platform.platform == Platform::kAzure || f.platform.platform == Platform::kAws) {
     return skip(id, title, "not an Azure Stack HCI VM");
   }
-  DoctorCheck c = make(id, title);
+  Check c = make(id, title);
   c.remedy = "on the HCI host: Get-AzStackHCIVMAttestation; enable with "
              "Add-AzStackHCIVMAttestation -VMName <vm> (adds the VM's adapter on the "
              "AZSHCI_HOST-IMDS_DO_NOT_MODIFY switch; Generation 1 VMs must be powered off "
              "first), then Sync-AzureStackHCI if the host's attestation shows Expired";
   if (!f.adapters.ok()) {
-    c.status = DoctorStatus::kFail;
+    c.status = Status::kFail;
     c.summary = "cannot list network adapters: " + f.adapters.error;
     return c;
   }
@@ -113,19 +113,19 @@ DoctorCheck check_hci_nic(const DoctorFacts& f) {
     // A Hyper-V guest without the adapter is the HCI case this check exists for; elsewhere it
     // is only a note.
     c.status = (f.platform.platform == Platform::kAzureStackHci || f.platform.platform == Platform::kHyperV)
-                   ? DoctorStatus::kFail
-                   : DoctorStatus::kWarn;
+                   ? Status::kFail
+                   : Status::kWarn;
     c.summary = "no adapter has a 169.254.x.x address: this VM has no IMDS adapter from its HCI host";
   } else if (!routed_on_link) {
-    c.status = DoctorStatus::kFail;
+    c.status = Status::kFail;
     c.summary = "169.254.169.253 is not routed on-link through the link-local adapter";
     c.remedy = "remove the route that captures 169.254.169.253 (route print / ip route), or the "
                "static address on the IMDS adapter: it must keep its APIPA 169.254.x.x/16 address";
   } else if (!f.tcp_253.connected) {
-    c.status = DoctorStatus::kFail;
+    c.status = Status::kFail;
     c.summary = "the adapter is there but 169.254.169.253:80 does not answer";
   } else {
-    c.status = DoctorStatus::kPass;
+    c.status = Status::kPass;
     c.summary = "the IMDS adapter routes 169.254.169.253 and its port 80 answers";
     c.remedy.clear();
   }
@@ -135,7 +135,7 @@ DoctorCheck check_hci_nic(const DoctorFacts& f) {
 // Azure Stack HCI 23H2+ attests over VMBus by default, through the Hyper-V Guest Service
 // Interface integration service; the .253 adapter is the "legacy OS support" path
 // (MicrosoftDocs azure-stack-docs, hci/deploy/azure-verification.md).
-DoctorCheck check_vmbus_path(const DoctorFacts& f, const DoctorCheck& nic) {
+Check check_vmbus_path(const Facts& f, const Check& nic) {
   const char* id = "hci-vmbus-path";
   const char* title = "Azure Stack HCI VMBus attestation path (Guest Service Interface)";
   if (!f.services_supported) {
@@ -145,11 +145,11 @@ DoctorCheck check_vmbus_path(const DoctorFacts& f, const DoctorCheck& nic) {
   if (f.platform.platform == Platform::kAzure || f.platform.platform == Platform::kAws) {
     return skip(id, title, "not an Azure Stack HCI VM");
   }
-  DoctorCheck c = make(id, title);
-  const bool legacy_ok = nic.status == DoctorStatus::kPass;
+  Check c = make(id, title);
+  const bool legacy_ok = nic.status == Status::kPass;
   const std::string legacy = std::string("legacy .253 path: ") + (legacy_ok ? "works" : "not working");
   if (!f.guest_interface.ok()) {
-    c.status = DoctorStatus::kWarn;
+    c.status = Status::kWarn;
     c.summary = "cannot query vmicguestinterface: " + f.guest_interface.error + "; " + legacy;
     c.remedy = "run as a user who may query services (or elevated)";
     return c;
@@ -158,11 +158,11 @@ DoctorCheck check_vmbus_path(const DoctorFacts& f, const DoctorCheck& nic) {
   c.evidence.push_back("vmicguestinterface: " + (s.exists ? s.state + ", start " + s.start_type : "absent"));
   c.evidence.push_back(legacy);
   if (s.running) {
-    c.status = DoctorStatus::kPass;
+    c.status = Status::kPass;
     c.summary = "VMBus path available (vmicguestinterface running); " + legacy;
     return c;
   }
-  c.status = legacy_ok ? DoctorStatus::kWarn : DoctorStatus::kFail;
+  c.status = legacy_ok ? Status::kWarn : Status::kFail;
   c.summary = std::string(s.exists ? "vmicguestinterface is " + s.state : "vmicguestinterface is absent") +
               ": no VMBus path; " + legacy;
   c.remedy = "on the host: Enable-VMIntegrationService -VMName <vm> -Name \"Guest Service "
@@ -171,11 +171,11 @@ DoctorCheck check_vmbus_path(const DoctorFacts& f, const DoctorCheck& nic) {
   return c;
 }
 
-DoctorCheck check_imds(const DoctorFacts& f) {
+Check check_imds(const Facts& f) {
   const char* id = "imds-reachable";
   const char* title = "IMDS answers the attested-document request";
   if (!f.imds_attempted) return skip(id, title, "IMDS was not queried");
-  DoctorCheck c = make(id, title);
+  Check c = make(id, title);
   if (!f.imds_race.empty()) c.evidence.push_back("race: " + f.imds_race);
   for (const auto& a : f.imds.trace) {
     c.evidence.push_back("+" + std::to_string(a.start_ms) + " ms " + a.endpoint + ": " +
@@ -183,11 +183,11 @@ DoctorCheck check_imds(const DoctorFacts& f) {
                          std::to_string(a.duration_ms) + " ms) " + a.decision);
   }
   if (f.imds.ok) {
-    c.status = DoctorStatus::kPass;
+    c.status = Status::kPass;
     c.summary = "answered by " + f.imds.endpoint + " in " + std::to_string(f.imds.elapsed_ms) +
                 " ms after " + std::to_string(f.imds.trace.size()) + " attempt(s)";
   } else {
-    c.status = DoctorStatus::kFail;
+    c.status = Status::kFail;
     c.summary = "no IMDS endpoint answered: " + f.imds.error;
     c.remedy = f.platform.platform == Platform::kAzure
                    ? "check that nothing in the guest blocks 169.254.169.254 (firewall, proxy, a "
@@ -198,12 +198,12 @@ DoctorCheck check_imds(const DoctorFacts& f) {
   return c;
 }
 
-DoctorCheck check_document(const DoctorFacts& f) {
+Check check_document(const Facts& f) {
   const char* id = "attested-document";
   const char* title = "attested document verifies (signature, chain, signer, nonce, time)";
   if (!f.imds.ok || !f.verification) return skip(id, title, "no document: imds-reachable failed");
   const attest::VerificationReport& r = *f.verification;
-  DoctorCheck c = make(id, title);
+  Check c = make(id, title);
   for (const auto& k : r.checks) {
     c.evidence.push_back(std::string(k.id) + ": " + std::string(attest::status_id(k.status)) +
                          (k.code != attest::ErrorCode::kOk ? " (" + std::string(attest::error_id(k.code)) + ")" : "") +
@@ -213,11 +213,11 @@ DoctorCheck check_document(const DoctorFacts& f) {
   if (!f.imds_note.empty()) c.evidence.push_back(f.imds_note);
   for (const auto& cert : r.chain) c.evidence.push_back("chain: " + cert.subject + " [" + cert.origin + "]");
   if (r.verified) {
-    c.status = DoctorStatus::kPass;
+    c.status = Status::kPass;
     c.summary = "verified; signed by " + (r.signer ? r.signer->subject : std::string("?")) +
                 ", nonce fresh";
   } else {
-    c.status = DoctorStatus::kFail;
+    c.status = Status::kFail;
     c.summary = std::string(attest::error_id(r.code)) + ": " + r.message;
     c.remedy = "see docs/troubleshooting.md for " + std::string(attest::error_id(r.code)) +
                "; Windows' own activation (fclip.exe) needs the same chain in the LocalMachine store";
@@ -241,13 +241,13 @@ std::vector<std::string> ipv4_only(const std::vector<std::string>& addresses) {
   return out;
 }
 
-DoctorCheck check_kms(const DoctorFacts& f, const activation::KmsProbeReport& probe,
+Check check_kms(const Facts& f, const activation::KmsProbeReport& probe,
                       const std::string& id) {
-  DoctorCheck c = make(id.c_str(), ("KMS " + probe.target.text()).c_str());
+  Check c = make(id.c_str(), ("KMS " + probe.target.text()).c_str());
   if (probe.verdict == activation::KmsVerdict::kKmsEndpoint) {
     c.evidence = probe.evidence;
     c.summary = probe.summary;
-    c.status = DoctorStatus::kPass;
+    c.status = Status::kPass;
     return c;
   }
   activation::KmsProbeReport k = probe;
@@ -260,7 +260,7 @@ DoctorCheck check_kms(const DoctorFacts& f, const activation::KmsProbeReport& pr
   const activation::KmsSilenceCause cause = activation::explain_kms_silence(k, why);
   c.evidence = k.evidence;
   c.summary = k.summary;
-  c.status = DoctorStatus::kFail;
+  c.status = Status::kFail;
   c.remedy = k.remedy;
   if (cause == activation::KmsSilenceCause::kFirewall) {
     c.remedy += " (windows-firewall lists every flow it decides)";
@@ -272,22 +272,22 @@ DoctorCheck check_kms(const DoctorFacts& f, const activation::KmsProbeReport& pr
   return c;
 }
 
-DoctorCheck check_windows_firewall(const DoctorFacts& f,
+Check check_windows_firewall(const Facts& f,
                                    const std::vector<activation::FlowFinding>& findings) {
   const char* id = "windows-firewall";
   const char* title = "Windows Firewall: outbound to IMDS and KMS";
   const activation::FirewallReading& r = f.firewall;
   if (!r.available) {
     if (not_applicable(r.error)) return skip(id, title, r.error);
-    DoctorCheck c = make(id, title);
-    c.status = DoctorStatus::kWarn;
+    Check c = make(id, title);
+    c.status = Status::kWarn;
     c.summary = "cannot read the Windows Firewall policy: " + r.error;
     c.remedy = "check that the Windows Defender Firewall service runs (Get-Service mpssvc), then "
                "run hciattest doctor again; Get-NetFirewallProfile and Get-NetFirewallRule "
                "-Direction Outbound -Action Block -Enabled True show the same by hand";
     return c;
   }
-  DoctorCheck c = make(id, title);
+  Check c = make(id, title);
   std::string active;
   for (const auto& p : r.policy.profiles) {
     c.evidence.push_back(activation::profile_names(p.type) + " profile: " +
@@ -325,14 +325,14 @@ DoctorCheck check_windows_firewall(const DoctorFacts& f,
     }
   }
   if (first_block) {
-    c.status = DoctorStatus::kFail;
+    c.status = Status::kFail;
     c.summary = first_block->explanation +
                 (blocked > 1 ? " (" + std::to_string(blocked) + " flows blocked in all)" : "");
     c.remedy = activation::firewall_remedy(findings);
     return c;
   }
   if (first_maybe) {
-    c.status = DoctorStatus::kWarn;
+    c.status = Status::kWarn;
     c.summary = first_maybe->explanation;
     c.remedy = "look at what the rule covers: Get-NetFirewallRule -DisplayName \"" +
                first_maybe->rule->name +
@@ -340,33 +340,33 @@ DoctorCheck check_windows_firewall(const DoctorFacts& f,
                "Get-NetFirewallServiceFilter); the KMS client is sppsvc.exe and SppExtComObj.exe";
     return c;
   }
-  c.status = DoctorStatus::kPass;
+  c.status = Status::kPass;
   c.summary = "no active profile (" + (active.empty() ? std::string("none active") : active) +
               ") blocks the " + std::to_string(findings.size()) + " IMDS and KMS flows checked";
   return c;
 }
 
-DoctorCheck check_aws_launch_agent(const DoctorFacts& f) {
+Check check_aws_launch_agent(const Facts& f) {
   const char* id = "aws-launch-agent";
   const char* title = "AWS launch agent (who sets the KMS and metadata routes again)";
   if (!f.activation.launch_agent) {
     return skip(id, title, "not applicable: the launch agent is read on AWS Windows instances");
   }
   const activation::LaunchAgentVerdict& v = *f.activation.launch_agent;
-  DoctorCheck c = make(id, title);
+  Check c = make(id, title);
   c.summary = v.summary;
   c.evidence = v.evidence;
-  c.status = v.routes_repair_themselves ? DoctorStatus::kPass : DoctorStatus::kWarn;
+  c.status = v.routes_repair_themselves ? Status::kPass : Status::kWarn;
   if (!v.routes_repair_themselves) c.remedy = v.persistence;
   return c;
 }
 
-DoctorCheck check_aws_routes(const DoctorFacts& f) {
+Check check_aws_routes(const Facts& f) {
   const char* id = "aws-kms-routes";
   const char* title = "routes to the AWS KMS addresses 169.254.169.250/.251";
-  DoctorCheck c = make(id, title);
+  Check c = make(id, title);
   if (!f.default_route || !f.default_route->ok()) {
-    c.status = DoctorStatus::kFail;
+    c.status = Status::kFail;
     c.summary = "no default route: cannot tell the subnet gateway";
     c.remedy = "fix the primary adapter's gateway first";
     return c;
@@ -384,7 +384,7 @@ DoctorCheck check_aws_routes(const DoctorFacts& f) {
     c.evidence.push_back(r.target + ": " + route_text(rt));
     if (rt.gateway != def.gateway || rt.interface_index != def.interface_index) ok = false;
   }
-  c.status = ok ? DoctorStatus::kPass : DoctorStatus::kFail;
+  c.status = ok ? Status::kPass : Status::kFail;
   c.summary = ok ? "both go through the primary adapter's subnet gateway " + def.gateway
                  : "a KMS address is not routed through the primary adapter's gateway " + def.gateway +
                        " (an AMI restored into another subnet keeps EC2Launch v1's old routes)";
@@ -407,19 +407,19 @@ std::string plan_summary(const activation::ActivationPlan& p) {
          ": " + steps + ")" + (p.needs_elevation ? "; run it elevated" : "");
 }
 
-DoctorCheck check_licensing(const DoctorFacts& f, const activation::ActivationPlan& plan) {
+Check check_licensing(const Facts& f, const activation::ActivationPlan& plan) {
   const char* id = "windows-licensing";
   const char* title = "Windows licensing state";
   const activation::LicensingState& l = f.activation.licensing;
   if (!l.available) {
     if (not_applicable(l.error)) return skip(id, title, l.error);
-    DoctorCheck c = make(id, title);
-    c.status = DoctorStatus::kWarn;
+    Check c = make(id, title);
+    c.status = Status::kWarn;
     c.summary = "cannot read the licensing state: " + l.error;
     c.remedy = "run elevated, and check that the Software Protection service (sppsvc) can start";
     return c;
   }
-  DoctorCheck c = make(id, title);
+  Check c = make(id, title);
   c.evidence.push_back("edition: " + plan.edition.name + " (EditionID " +
                        f.activation.version.edition_id + ", build " +
                        std::to_string(f.activation.version.build) + ")");
@@ -429,19 +429,19 @@ DoctorCheck check_licensing(const DoctorFacts& f, const activation::ActivationPl
   c.evidence.push_back("KMS host: " + (l.kms_machine.empty() ? std::string("(none: DNS discovery)")
                                                              : l.kms_machine));
   if (l.activated()) {
-    c.status = DoctorStatus::kPass;
+    c.status = Status::kPass;
     c.summary = "Windows is activated (" + (l.channel().empty() ? std::string("channel unknown")
                                                                 : l.channel()) + ")";
     return c;
   }
-  c.status = DoctorStatus::kFail;
+  c.status = Status::kFail;
   c.summary = std::string("Windows is not activated: ") + activation::license_status_text(l.status) +
               (l.status_reason != 0 ? ", " + activation::describe_error_code(l.status_reason) : "");
   c.remedy = plan_summary(plan);
   return c;
 }
 
-DoctorCheck check_imds_task(const DoctorFacts& f, const activation::ActivationPlan& plan) {
+Check check_imds_task(const Facts& f, const activation::ActivationPlan& plan) {
   const char* id = "license-imds-task";
   const char* title = "the LicenseImdsIntegration task (IMDS activation)";
   const activation::ImdsTaskState& t = f.activation.task;
@@ -451,16 +451,16 @@ DoctorCheck check_imds_task(const DoctorFacts& f, const activation::ActivationPl
   if (plan.method != activation::Method::kImds) {
     return skip(id, title, "not used: " + plan.edition.name + " does not activate through IMDS here");
   }
-  DoctorCheck c = make(id, title);
+  Check c = make(id, title);
   const std::string path = activation::kImdsTaskPath;
   if (!t.available) {
-    c.status = DoctorStatus::kWarn;
+    c.status = Status::kWarn;
     c.summary = "cannot ask Task Scheduler: " + t.error;
     c.remedy = "run elevated";
     return c;
   }
   if (!t.exists || !t.enabled) {
-    c.status = DoctorStatus::kFail;
+    c.status = Status::kFail;
     c.summary = path + (t.exists ? " is disabled" : " does not exist");
     c.remedy = plan_summary(plan);
     return c;
@@ -471,16 +471,16 @@ DoctorCheck check_imds_task(const DoctorFacts& f, const activation::ActivationPl
   for (const auto& a : t.actions) c.evidence.push_back("action: " + a);
   for (const auto& k : t.triggers) c.evidence.push_back("trigger: " + k);
   if (t.last_result && *t.last_result == 0x41303) {
-    c.status = DoctorStatus::kWarn;
+    c.status = Status::kWarn;
     c.summary = path + " has never run";
     c.remedy = plan_summary(plan);
   } else if (t.last_result && *t.last_result != 0) {
-    c.status = DoctorStatus::kFail;
+    c.status = Status::kFail;
     c.summary = path + " last failed: " + activation::describe_error_code(*t.last_result);
     const auto info = activation::lookup_error_code(*t.last_result);
     c.remedy = info && *info->remedy ? std::string(info->remedy) : plan_summary(plan);
   } else {
-    c.status = DoctorStatus::kPass;
+    c.status = Status::kPass;
     c.summary = path + " is enabled" + (t.last_result ? " and its last run succeeded" : "");
   }
   return c;
@@ -488,7 +488,7 @@ DoctorCheck check_imds_task(const DoctorFacts& f, const activation::ActivationPl
 
 // The commands that put hciattest's own path for the signer (its bundled CAs) into the Windows
 // LocalMachine stores, where fclip.exe looks; empty when no bundled CA is on the path.
-std::string bundled_chain_install_commands(const DoctorFacts& f) {
+std::string bundled_chain_install_commands(const Facts& f) {
   if (!f.verification) return {};
   const std::vector<attest::AnchorEntry> bundle = attest::bundled_anchors();
   std::string out;
@@ -505,28 +505,28 @@ std::string bundled_chain_install_commands(const DoctorFacts& f) {
   return out;
 }
 
-DoctorCheck check_windows_chain(const DoctorFacts& f) {
+Check check_windows_chain(const Facts& f) {
   const char* id = "windows-chain";
   const char* title = "Windows' chain engine builds the signer's chain (what fclip.exe needs)";
   if (!f.windows_chain) return skip(id, title, "skipped: no attested document was fetched");
   const activation::WindowsChainResult& w = *f.windows_chain;
   if (!w.available) {
     if (not_applicable(w.error)) return skip(id, title, w.error);
-    DoctorCheck c = make(id, title);
-    c.status = DoctorStatus::kWarn;
+    Check c = make(id, title);
+    c.status = Status::kWarn;
     c.summary = "cannot ask Windows' chain engine: " + w.error;
     return c;
   }
-  DoctorCheck c = make(id, title);
+  Check c = make(id, title);
   for (const auto& subject : w.chain) c.evidence.push_back("chain: " + subject);
   for (const auto& problem : w.problems) c.evidence.push_back("problem: " + problem);
   if (w.trusted) {
-    c.status = DoctorStatus::kPass;
+    c.status = Status::kPass;
     c.summary = "the LocalMachine stores build and trust the signer's chain";
     return c;
   }
   const bool ours_passed = f.verification && f.verification->verified;
-  c.status = DoctorStatus::kFail;
+  c.status = Status::kFail;
   c.summary = std::string("Windows cannot build a trusted chain for the signer") +
               (ours_passed ? " although hciattest's own check passes: fclip.exe fails, and Azure "
                              "Edition shows the \"not activated\" watermark"
@@ -551,20 +551,20 @@ DoctorCheck check_windows_chain(const DoctorFacts& f) {
   return c;
 }
 
-DoctorCheck check_chain_expiry(const DoctorFacts& f) {
+Check check_chain_expiry(const Facts& f) {
   const char* id = "chain-expiry";
   const char* title = "no CA of the document's chain expires soon";
   if (!f.verification || !f.verification->verified) {
     return skip(id, title, "skipped: the attested document did not verify");
   }
   const attest::VerificationReport& r = *f.verification;
-  DoctorCheck c = make(id, title);
+  Check c = make(id, title);
   if (r.warnings.empty()) {
-    c.status = DoctorStatus::kPass;
+    c.status = Status::kPass;
     c.summary = "every CA of the chain stays valid for more than the warning window";
     return c;
   }
-  c.status = DoctorStatus::kWarn;
+  c.status = Status::kWarn;
   for (const auto& w : r.warnings) {
     c.evidence.push_back(w.subject + " [" + w.origin + "] expires " + w.not_after);
   }
@@ -575,28 +575,28 @@ DoctorCheck check_chain_expiry(const DoctorFacts& f) {
   return c;
 }
 
-DoctorCheck check_spp_events(const DoctorFacts& f) {
+Check check_spp_events(const Facts& f) {
   const char* id = "spp-events";
   const char* title = "Security-SPP events (Windows' own activation attempts)";
   const activation::SppEventReading& r = f.spp_events;
   if (!r.available) {
     if (not_applicable(r.error)) return skip(id, title, r.error);
-    DoctorCheck c = make(id, title);
-    c.status = DoctorStatus::kWarn;
+    Check c = make(id, title);
+    c.status = Status::kWarn;
     c.summary = "cannot read the Application log: " + r.error;
     return c;
   }
   const activation::SppSummary s = activation::summarize_spp_events(r.events);
   if (!s.any) return skip(id, title, s.summary);
-  DoctorCheck c = make(id, title);
+  Check c = make(id, title);
   c.summary = s.summary;
   c.evidence = s.evidence;
   if (!s.failing) {
-    c.status = DoctorStatus::kPass;
+    c.status = Status::kPass;
     return c;
   }
   // An old failure on a machine that is activated now is worth a look, not a failure.
-  c.status = f.activation.licensing.activated() ? DoctorStatus::kWarn : DoctorStatus::kFail;
+  c.status = f.activation.licensing.activated() ? Status::kWarn : Status::kFail;
   const auto info = s.last_error ? activation::lookup_error_code(*s.last_error) : std::nullopt;
   c.remedy = info && *info->remedy ? std::string(info->remedy)
                                    : "hciattest kms probe <the host named above> shows whether a "
@@ -606,7 +606,7 @@ DoctorCheck check_spp_events(const DoctorFacts& f) {
 
 }  // namespace
 
-std::vector<activation::FirewallFlow> firewall_flows(const DoctorFacts& f) {
+std::vector<activation::FirewallFlow> firewall_flows(const Facts& f) {
   std::vector<activation::FirewallFlow> flows;
   const Platform p = f.platform.platform;
   flows.push_back({"IMDS", "169.254.169.254", 80, {}, ""});
@@ -635,7 +635,7 @@ std::vector<activation::FirewallFlow> firewall_flows(const DoctorFacts& f) {
   return flows;
 }
 
-MachineIdentity machine_identity(const DoctorFacts& f, const std::string& name) {
+MachineIdentity machine_identity(const Facts& f, const std::string& name) {
   MachineIdentity m;
   m.name = name;
   m.smbios_uuid = f.smbios.product_uuid;
@@ -646,8 +646,8 @@ MachineIdentity machine_identity(const DoctorFacts& f, const std::string& name) 
   return m;
 }
 
-std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& f) {
-  std::vector<DoctorCheck> out;
+std::vector<Check> evaluate(const Facts& f) {
+  std::vector<Check> out;
   std::vector<activation::FlowFinding> firewall;
   if (f.firewall.available) {
     for (const auto& flow : firewall_flows(f)) {
@@ -665,8 +665,8 @@ std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& f) {
   out.push_back(check_windows_firewall(f, firewall));
   const Platform p = f.platform.platform;
   if (p == Platform::kAws) {
-    DoctorCheck routes = check_aws_routes(f);
-    const bool routes_ok = routes.status == DoctorStatus::kPass;
+    Check routes = check_aws_routes(f);
+    const bool routes_ok = routes.status == Status::kPass;
     out.push_back(routes);
     out.push_back(check_aws_launch_agent(f));
     for (size_t i = 0; i < f.kms.size(); ++i) {
@@ -690,4 +690,4 @@ std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& f) {
   return out;
 }
 
-}  // namespace hciattest::cli
+}  // namespace hciattest::doctor

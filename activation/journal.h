@@ -11,22 +11,23 @@
 
 #include "activation/apply.h"
 
-namespace hciattest::cli {
+namespace hciattest::activation {
 
 inline constexpr const char* kJournalSchema = "hciattest.activation-journal/1";
 
-nlohmann::json journal_to_json(const activation::Journal& journal);
+nlohmann::json journal_to_json(const Journal& journal);
 // nullopt and `error` (naming the field and what is wrong) for anything that is not a journal
 // this version wrote, or holds a value undo must not use.
-std::optional<activation::Journal> journal_from_json(const nlohmann::json& j, std::string& error);
+std::optional<Journal> journal_from_json(const nlohmann::json& j, std::string& error);
+
 
 // Writes the journal to `path` atomically (a temporary file beside it, then a rename), creating
-// the folder with activation::create_journal_directory (Administrators and SYSTEM only on
+// the folder with create_journal_directory (Administrators and SYSTEM only on
 // Windows). "" on success, else the reason.
-class FileJournalSink : public activation::JournalSink {
+class FileJournalSink : public JournalSink {
  public:
   explicit FileJournalSink(std::string path) : path_(std::move(path)) {}
-  std::string write(const activation::Journal& journal) override;
+  std::string write(const Journal& journal) override;
   const std::string& path() const { return path_; }
 
  private:
@@ -37,4 +38,4 @@ class FileJournalSink : public activation::JournalSink {
 // ProgramData) ./hciattest-activation-<UTC time>.json. `stamp` like "20261201T220500Z".
 std::string default_journal_path(const std::string& stamp);
 
-}  // namespace hciattest::cli
+}  // namespace hciattest::activation

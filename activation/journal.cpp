@@ -1,29 +1,27 @@
-#include "cli/activation_journal.h"
+#include "activation/journal.h"
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "activation/kms_target.h"
-#include "cli/utf8_path.h"
+#include "io/utf8_path.h"
 #include "hostcheck/network.h"
 
-namespace hciattest::cli {
+namespace hciattest::activation {
 namespace {
 
-using activation::JournalEntry;
-using activation::StepKind;
 using nlohmann::json;
 
 std::optional<StepKind> kind_named(const std::string& id) {
   for (auto k : {StepKind::kEnableTask, StepKind::kRunTask, StepKind::kSetRoute,
                  StepKind::kInstallKey, StepKind::kSetKmsHost, StepKind::kActivate}) {
-    if (id == activation::step_kind_id(k)) return k;
+    if (id == step_kind_id(k)) return k;
   }
   return std::nullopt;
 }
 
-json route_json(const activation::RouteChange& r) {
+json route_json(const RouteChange& r) {
   return {{"target", r.target}, {"gateway", r.gateway}, {"interface", r.interface_name},
           {"interface_index", r.interface_index}, {"metric", r.metric}};
 }
@@ -57,7 +55,7 @@ struct Reader {
 
 bool valid_ipv4(const std::string& s) { return hostcheck::parse_ipv4(s).has_value(); }
 
-bool read_route(Reader& rd, const json& j, activation::RouteChange& r) {
+bool read_route(Reader& rd, const json& j, RouteChange& r) {
   if (!j.is_object()) return rd.fail("\"route_added\" is not an object");
   if (!rd.get(j, "target", r.target) || !rd.get(j, "gateway", r.gateway) ||
       !rd.get(j, "interface", r.interface_name) || !rd.get(j, "interface_index", r.interface_index) ||
@@ -86,10 +84,10 @@ bool read_old_route(Reader& rd, const json& j, hostcheck::Route& r) {
 
 }  // namespace
 
-json journal_to_json(const activation::Journal& j) {
+json journal_to_json(const Journal& j) {
   json entries = json::array();
   for (const JournalEntry& e : j.entries) {
-    json x = {{"kind", activation::step_kind_id(e.kind)}, {"title", e.title}, {"started", e.started}};
+    json x = {{"kind", step_kind_id(e.kind)}, {"title", e.title}, {"started", e.started}};
     switch (e.kind) {
       case StepKind::kEnableTask: x["task_was_enabled"] = e.task_was_enabled; break;
       case StepKind::kSetRoute:
@@ -114,7 +112,7 @@ json journal_to_json(const activation::Journal& j) {
           {"method", j.method},        {"entries", entries}};
 }
 
-std::optional<activation::Journal> journal_from_json(const json& j, std::string& error) {
+std::optional<Journal> journal_from_json(const json& j, std::string& error) {
   Reader rd{error, ""};
   if (!j.is_object()) {
     rd.fail("not a JSON object");
@@ -126,7 +124,7 @@ std::optional<activation::Journal> journal_from_json(const json& j, std::string&
     rd.fail("schema \"" + schema + "\" is not " + kJournalSchema);
     return std::nullopt;
   }
-  activation::Journal out;
+  Journal out;
   json entries;
   if (!rd.get(j, "tool_version", out.tool_version) || !rd.get(j, "created_at", out.created_at) ||
       !rd.get(j, "edition", out.edition) || !rd.get(j, "method", out.method) ||
@@ -158,7 +156,7 @@ std::optional<activation::Journal> journal_from_json(const json& j, std::string&
       case StepKind::kEnableTask: ok = er.get(x, "task_was_enabled", e.task_was_enabled); break;
       case StepKind::kSetRoute:
         if (x.contains("route_added")) {
-          activation::RouteChange r;
+          RouteChange r;
           ok = read_route(er, x["route_added"], r);
           e.route_added = r;
         }
@@ -177,7 +175,7 @@ std::optional<activation::Journal> journal_from_json(const json& j, std::string&
              er.get(x, "kms_port_before", e.kms_port_before);
         // The host goes back into the licensing service: it must be a host name or address.
         if (ok && !e.kms_host_before.empty() &&
-            !activation::parse_kms_target(e.kms_host_before).target) {
+            !parse_kms_target(e.kms_host_before).target) {
           ok = er.fail("kms_host_before \"" + e.kms_host_before + "\" is not a host name or address");
         }
         break;
@@ -190,35 +188,35 @@ std::optional<activation::Journal> journal_from_json(const json& j, std::string&
   return out;
 }
 
-std::string FileJournalSink::write(const activation::Journal& journal) {
+std::string FileJournalSink::write(const Journal& journal) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  const fs::path path = utf8_path(path_);
+  const fs::path path = io::utf8_path(path_);
   if (path.has_parent_path()) {
-    if (std::string why = activation::create_journal_directory(path_utf8(path.parent_path()));
+    if (std::string why = create_journal_directory(io::path_utf8(path.parent_path()));
         !why.empty()) {
       return why;
     }
   }
-  const fs::path tmp = utf8_path(path_ + ".tmp");
+  const fs::path tmp = io::utf8_path(path_ + ".tmp");
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return "cannot write " + path_utf8(tmp);
+    if (!out) return "cannot write " + io::path_utf8(tmp);
     out << journal_to_json(journal).dump(2) << "\n";
     out.flush();
-    if (!out) return "cannot write " + path_utf8(tmp);
+    if (!out) return "cannot write " + io::path_utf8(tmp);
   }
   fs::rename(tmp, path, ec);
-  if (ec) return "cannot rename " + path_utf8(tmp) + " to " + path_ + ": " + ec.message();
+  if (ec) return "cannot rename " + io::path_utf8(tmp) + " to " + path_ + ": " + ec.message();
   return {};
 }
 
 std::string default_journal_path(const std::string& stamp) {
   const char* program_data = std::getenv("ProgramData");
   if (program_data != nullptr && *program_data != '\0') {
-    return path_utf8(utf8_path(program_data) / "hciattest" / ("activation-" + stamp + ".json"));
+    return io::path_utf8(io::utf8_path(program_data) / "hciattest" / ("activation-" + stamp + ".json"));
   }
   return "hciattest-activation-" + stamp + ".json";
 }
 
-}  // namespace hciattest::cli
+}  // namespace hciattest::activation

@@ -1,8 +1,7 @@
-// The checks of `hciattest doctor`: what was collected from the machine (DoctorFacts) turned
-// into checks by a pure function, so every branch is tested with fakes.
+// Everything `hciattest doctor` knows about the machine, collected once (doctor/collect.h) and then
+// only read: the checks (doctor/checks.h) are a pure function of it.
 #pragma once
 
-#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -15,20 +14,19 @@
 #include "activation/spp_events.h"
 #include "activation/windows_chain.h"
 #include "attest/verifier.h"
-#include "cli/doctor_report.h"
 #include "hostcheck/network.h"
 #include "hostcheck/platform.h"
 #include "hostcheck/services.h"
 #include "imds/client.h"
 
-namespace hciattest::cli {
+namespace hciattest::doctor {
 
 struct AwsRouteProbe {
   std::string target;                                 // 169.254.169.250 / .251
   hostcheck::Result<hostcheck::Route> route;
 };
 
-struct DoctorFacts {
+struct Facts {
   hostcheck::Smbios smbios;
   hostcheck::PlatformVerdict platform;
   hostcheck::Result<std::vector<hostcheck::Adapter>> adapters;
@@ -50,8 +48,8 @@ struct DoctorFacts {
   std::vector<activation::KmsProbeReport> kms;
   std::optional<hostcheck::Result<hostcheck::Route>> default_route;  // AWS
   std::vector<AwsRouteProbe> aws_routes;
-  // Windows licensing, the LicenseImdsIntegration task, edition, elevation (cli/activate_command.h
-  // collects them); its platform is set from `platform` when the checks are evaluated. On Linux
+  // Windows licensing, the LicenseImdsIntegration task, edition, elevation (activation/machine.h
+  // reads them); its platform is set from `platform` when the checks are evaluated. On Linux
   // the licensing state says "not applicable on Linux" and the checks are skipped.
   activation::ActivationFacts activation;
   // Windows' own chain engine on the document's signer (activation/windows_chain.h); absent when
@@ -70,14 +68,4 @@ struct DoctorFacts {
   std::string imds_note;  // the document was fetched twice (a stale nonce from IMDS's cache)
 };
 
-// The flows the firewall check decides: IMDS (.254, and .253 off Azure and AWS), and on Azure
-// every address of the cloud's KMS hosts (documented and resolved), on AWS .250 and .251.
-std::vector<activation::FirewallFlow> firewall_flows(const DoctorFacts& facts);
-
-std::vector<DoctorCheck> evaluate_doctor(const DoctorFacts& facts);
-
-// The report's machine: `name`, the SMBIOS UUID, and the document's vmId and subscriptionId only
-// when it verified (an unverified payload proves nothing about the VM).
-MachineIdentity machine_identity(const DoctorFacts& facts, const std::string& name);
-
-}  // namespace hciattest::cli
+}  // namespace hciattest::doctor
