@@ -31,6 +31,8 @@ class ActivationActions {
   // Runs the LicenseImdsIntegration task ignoring its conditions and waits until it is no longer
   // running, at most `timeout`.
   virtual std::string run_task(std::chrono::seconds timeout) = 0;
+  // Adding a route that is already there is success: undo puts back a replaced route that an
+  // apply killed before it deleted the route is still there.
   virtual std::string add_route(const RouteChange& route) = 0;
   // Deleting a route that is not there is success (undo may run after a half-done change).
   virtual std::string delete_route(const RouteChange& route) = 0;

@@ -172,6 +172,19 @@ bool valid_route(const RouteChange& r) {
   return hostcheck::parse_ipv4(r.target) && hostcheck::parse_ipv4(r.gateway);
 }
 
+// Whether the active table holds `r` (the /32 to its target via its gateway); nullopt when the
+// table cannot be read (then route.exe is asked and says).
+std::optional<bool> host_route_present(const RouteChange& r) {
+  auto table = hostcheck::make_network_inspector()->ipv4_routes();
+  if (!table.ok()) return std::nullopt;
+  for (const auto& row : *table.value) {
+    if (row.destination == r.target && row.prefix_length == 32 && row.gateway == r.gateway) {
+      return true;
+    }
+  }
+  return false;
+}
+
 class WindowsActions : public ActivationActions {
  public:
   std::string set_task_enabled(bool enabled) override {
@@ -204,6 +217,8 @@ class WindowsActions : public ActivationActions {
 
   std::string add_route(const RouteChange& r) override {
     if (!valid_route(r)) return "refused: not an IPv4 route: " + r.target + " via " + r.gateway;
+    const std::optional<bool> present = host_route_present(r);
+    if (present && *present) return {};  // already there is success (apply.h)
     return run_route_exe({"-p", "add", r.target, "mask", "255.255.255.255", r.gateway, "metric",
                           std::to_string(r.metric == 0 ? 1 : r.metric), "if",
                           std::to_string(r.interface_index)});
@@ -211,15 +226,8 @@ class WindowsActions : public ActivationActions {
 
   std::string delete_route(const RouteChange& r) override {
     if (!valid_route(r)) return "refused: not an IPv4 route: " + r.target + " via " + r.gateway;
-    auto table = hostcheck::make_network_inspector()->ipv4_routes();
-    if (table.ok()) {
-      bool present = false;
-      for (const auto& row : *table.value) {
-        present = present || (row.destination == r.target && row.prefix_length == 32 &&
-                              row.gateway == r.gateway);
-      }
-      if (!present) return {};  // nothing to delete is success (apply.h)
-    }
+    const std::optional<bool> present = host_route_present(r);
+    if (present && !*present) return {};  // nothing to delete is success (apply.h)
     return run_route_exe({"delete", r.target, "mask", "255.255.255.255", r.gateway});
   }
 

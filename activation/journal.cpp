@@ -188,10 +188,107 @@ std::optional<Journal> journal_from_json(const json& j, std::string& error) {
   return out;
 }
 
+namespace {
+
+// Follows the parse far enough to name the entry a cut-short journal stops in.
+class EntryLocator : public nlohmann::json_sax<json> {
+ public:
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t&) override { return value(); }
+  bool binary(binary_t&) override { return value(); }
+  bool string(string_t& v) override {
+    if (in_entry()) {
+      if (key_ == "kind") kind_ = v;
+      if (key_ == "title") title_ = v;
+    }
+    return value();
+  }
+  bool start_object(std::size_t) override {
+    if (depth_ == 2 && in_entries_) {
+      ++entries_started_;
+      entry_open_ = true;
+      kind_.clear();
+      title_.clear();
+    }
+    ++depth_;
+    key_.clear();
+    return true;
+  }
+  bool end_object() override {
+    --depth_;
+    if (depth_ == 2 && in_entries_) entry_open_ = false;
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    if (depth_ == 1 && key_ == "entries") in_entries_ = true;
+    ++depth_;
+    return true;
+  }
+  bool end_array() override {
+    --depth_;
+    if (depth_ == 1) in_entries_ = false;
+    return true;
+  }
+  bool key(string_t& k) override {
+    key_ = k;
+    return true;
+  }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) override {
+    position_ = position;
+    message_ = e.what();
+    return false;
+  }
+
+  std::string describe(std::size_t size) const {
+    const bool at_end = position_ + 1 >= size;
+    if (entry_open_) {
+      std::string out = "the file stops inside entry " + std::to_string(entries_started_ - 1) +
+                        " (entries[" + std::to_string(entries_started_ - 1) + "]";
+      if (!kind_.empty()) out += ", " + kind_;
+      if (!title_.empty()) out += ": \"" + title_ + "\"";
+      out += ") at byte " + std::to_string(position_);
+      out += at_end ? ": it was cut short while it was written (a crash or a full disk)"
+                    : ": " + message_;
+      return out;
+    }
+    return "not JSON: " + message_;
+  }
+
+ private:
+  bool in_entry() const { return entry_open_ && depth_ == 3; }
+  bool value() { return true; }
+
+  int depth_ = 0;
+  bool in_entries_ = false;
+  bool entry_open_ = false;
+  std::size_t entries_started_ = 0;
+  std::string key_, kind_, title_;
+  std::size_t position_ = 0;
+  std::string message_;
+};
+
+}  // namespace
+
+std::optional<Journal> journal_from_text(const std::string& bytes, std::string& error) {
+  const json j = json::parse(bytes, nullptr, false);
+  if (!j.is_discarded()) return journal_from_json(j, error);
+  EntryLocator locator;
+  json::sax_parse(bytes, &locator);
+  error = locator.describe(bytes.size());
+  return std::nullopt;
+}
+
 std::string FileJournalSink::write(const Journal& journal) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path path = io::utf8_path(path_);
+  if (!written_ && fs::exists(path, ec)) {
+    return "the journal " + path_ + " already exists: it records an earlier --apply, which undo "
+           "needs; give another --journal (or undo that one first)";
+  }
   if (path.has_parent_path()) {
     if (std::string why = create_journal_directory(io::path_utf8(path.parent_path()));
         !why.empty()) {
@@ -208,6 +305,7 @@ std::string FileJournalSink::write(const Journal& journal) {
   }
   fs::rename(tmp, path, ec);
   if (ec) return "cannot rename " + io::path_utf8(tmp) + " to " + path_ + ": " + ec.message();
+  written_ = true;
   return {};
 }
 

@@ -20,10 +20,16 @@ nlohmann::json journal_to_json(const Journal& journal);
 // this version wrote, or holds a value undo must not use.
 std::optional<Journal> journal_from_json(const nlohmann::json& j, std::string& error);
 
+// The journal in a file's bytes. A file that is not whole JSON gets an error that says where it
+// stops: inside which entry (its index, kind and title as far as they were written) and at which
+// byte, for a journal cut short by a crash or a full disk; else what the JSON parser saw.
+std::optional<Journal> journal_from_text(const std::string& bytes, std::string& error);
 
 // Writes the journal to `path` atomically (a temporary file beside it, then a rename), creating
 // the folder with create_journal_directory (Administrators and SYSTEM only on
-// Windows). "" on success, else the reason.
+// Windows). "" on success, else the reason. A file already at `path` when the first write comes
+// is an earlier run's record of what it replaced: it is never overwritten (the first write fails,
+// so no change is made).
 class FileJournalSink : public JournalSink {
  public:
   explicit FileJournalSink(std::string path) : path_(std::move(path)) {}
@@ -32,6 +38,7 @@ class FileJournalSink : public JournalSink {
 
  private:
   std::string path_;
+  bool written_ = false;  // this sink wrote `path` before: later writes replace its own file
 };
 
 // %ProgramData%\hciattest\activation-<UTC time>.json on Windows; elsewhere (or without

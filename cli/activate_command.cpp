@@ -291,12 +291,11 @@ int run_undo(const ActivateCommandOptions& o, CommandIo& io, const ActivationFac
            << "; nothing was changed\n";
     return kExitUsage;
   }
-  const auto j = nlohmann::json::parse(file.bytes, nullptr, false);
   std::string error;
-  const auto journal = j.is_discarded() ? std::nullopt : activation::journal_from_json(j, error);
+  const auto journal = activation::journal_from_text(file.bytes, error);
   if (!journal) {
     io.err << "hciattest activate: --undo " << *o.undo << ": not a journal hciattest wrote: "
-           << (j.is_discarded() ? std::string("not JSON") : error) << "\n";
+           << error << "; nothing was changed\n";
     return kExitUsage;
   }
   if (!facts.elevated) {
