@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "attest/detail/openssl_util.h"
 #include "attest/detail/signed_data.h"
 #include "attest/envelope.h"
 
@@ -19,6 +20,7 @@ std::vector<std::vector<unsigned char>> embedded_certificates(std::string_view d
     std::vector<unsigned char> bytes(der.begin(), der.end());
     const unsigned char* p = bytes.data();
     detail::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(bytes.size())));
+    if (!cert) detail::clear_openssl_errors();  // kept as DER: the chain engine says what is wrong
     const bool is_signer = cert && detail::signer_matches(parsed, cert.get());
     if (is_signer) {
       out.insert(out.begin(), std::move(bytes));

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "activation/journal.h"
 #include "tests/fuzz/fuzz_pki.h"
 
 namespace hciattest {
@@ -139,17 +140,66 @@ std::vector<std::pair<std::string, std::string>> seeds() {
   return out;
 }
 
+// journal_fuzzer's seeds: journals as `activate --apply` writes them, one per step kind, and
+// the same cut inside its last entry.
+std::vector<std::pair<std::string, std::string>> journal_seeds() {
+  using activation::StepKind;
+  activation::Journal j;
+  j.tool_version = "0.1.0";
+  j.created_at = "2026-12-01T22:05:00Z";
+  j.edition = "Windows Server 2019 Datacenter";
+  j.method = "kms";
+  activation::JournalEntry route;
+  route.kind = StepKind::kSetRoute;
+  route.title = "route 169.254.169.250/32 via 172.31.32.1";
+  route.started = true;
+  route.route_added = activation::RouteChange{"169.254.169.250", "172.31.32.1", "Ethernet", 6, 15};
+  hostcheck::Route before;
+  before.destination = "169.254.169.250";
+  before.prefix_length = 32;
+  before.gateway = "172.31.0.1";
+  before.interface_name = "Ethernet";
+  before.interface_index = 6;
+  before.metric = 15;
+  route.route_before = before;
+  activation::JournalEntry kms;
+  kms.kind = StepKind::kSetKmsHost;
+  kms.title = "set the KMS host to 169.254.169.250:1688";
+  kms.started = true;
+  kms.kms_host_before = "kms.old.example";
+  kms.kms_port_before = 1700;
+  activation::JournalEntry key;
+  key.kind = StepKind::kInstallKey;
+  key.title = "install the KMS client key";
+  key.channel_before = "RETAIL";
+  key.partial_key_before = "3V66T";
+  activation::JournalEntry task;
+  task.kind = StepKind::kEnableTask;
+  task.title = "enable \\Microsoft\\Windows\\Clip\\LicenseImdsIntegration";
+  task.started = true;
+  j.entries = {route, kms, key, task};
+  const std::string whole = activation::journal_to_json(j).dump(2);
+  activation::Journal empty = j;
+  empty.entries.clear();
+  return {{"journal_all_kinds.json", whole},
+          {"journal_empty.json", activation::journal_to_json(empty).dump()},
+          {"journal_cut.json", whole.substr(0, whole.rfind("\"title\""))}};
+}
+
 }  // namespace
 }  // namespace hciattest
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: make_seeds DIR\n");
+  // make_seeds DIR: verify_fuzzer's seeds (verify_parse_fuzzer's too); make_seeds journal DIR.
+  const bool journal = argc == 3 && std::string(argv[1]) == "journal";
+  if (argc != 2 && !journal) {
+    std::fprintf(stderr, "usage: make_seeds DIR | make_seeds journal DIR\n");
     return 2;
   }
+  const std::string dir = argv[argc - 1];
   try {
-    for (const auto& [name, bytes] : hciattest::seeds()) {
-      const std::string path = std::string(argv[1]) + "/" + name;
+    for (const auto& [name, bytes] : journal ? hciattest::journal_seeds() : hciattest::seeds()) {
+      const std::string path = dir + "/" + name;
       std::ofstream f(path, std::ios::binary);
       f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
       if (!f) {
