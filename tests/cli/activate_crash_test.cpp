@@ -71,14 +71,10 @@ std::string native(const fs::path& p) {
 class ActivateCrash : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("hciattest-crash-" + std::to_string(
-#ifdef _WIN32
-                                     0
-#else
-                                     ::getpid()
-#endif
-                                     ) + "-" + GetParam());
+    // One folder per test (ctest runs them side by side, each in its own process).
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '-');
+    dir_ = fs::temp_directory_path() / ("hciattest-crash-" + name);
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     initial_ = std::string(GetParam()) == "aws" ? aws_machine() : hci_machine();
