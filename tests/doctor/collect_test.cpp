@@ -10,6 +10,7 @@
 
 #include "doctor/checks.h"
 #include "doctor/collect.h"
+#include "tests/doctor/facts_fixture.h"
 #include "tests/support/emulator_fixture.h"
 
 namespace hciattest::doctor {
@@ -17,26 +18,8 @@ namespace {
 
 constexpr std::int64_t kNow = 1780315200;  // 2026-06-01T12:00:00Z, inside the shared PKI
 
-hostcheck::Adapter adapter(const std::string& name, unsigned index, const std::string& address,
-                           int prefix) {
-  hostcheck::Adapter a;
-  a.name = name;
-  a.index = index;
-  a.up = true;
-  a.addresses.push_back({address, prefix, false});
-  return a;
-}
-
-hostcheck::Route route(const std::string& dst, int prefix, const std::string& gateway,
-                       const std::string& dev, unsigned index) {
-  hostcheck::Route r;
-  r.destination = dst;
-  r.prefix_length = prefix;
-  r.gateway = gateway;
-  r.interface_name = dev;
-  r.interface_index = index;
-  return r;
-}
+using fakes::adapter;
+using fakes::route;
 
 // A network that records what was asked of it.
 class FakeNetwork : public hostcheck::NetworkInspector {
@@ -123,8 +106,8 @@ class DoctorCollect : public ::testing::Test {
 
   // A Hyper-V guest with the HCI IMDS adapter: 169.254.77.20/16, and .253 on-link through it.
   void hci_network() {
-    net_.adapter_list = {adapter("Ethernet", 4, "10.0.0.4", 24),
-                         adapter("Ethernet 2", 7, "169.254.77.20", 16)};
+    net_.adapter_list = {adapter("Ethernet", "10.0.0.4", 24, 4),
+                         adapter("Ethernet 2", "169.254.77.20", 16, 7)};
     net_.table = {route("0.0.0.0", 0, "10.0.0.1", "Ethernet", 4),
                   route("10.0.0.0", 24, "", "Ethernet", 4),
                   route("169.254.0.0", 16, "", "Ethernet 2", 7)};
@@ -169,7 +152,7 @@ TEST_F(DoctorCollect, OnTheHciAdapterTheHostPortIsProbedAndTheDocumentVerified) 
 }
 
 TEST_F(DoctorCollect, WithoutALinkLocalRouteTheHostPortIsNeverProbed) {
-  net_.adapter_list = {adapter("Ethernet", 4, "10.0.0.4", 24)};
+  net_.adapter_list = {adapter("Ethernet", "10.0.0.4", 24, 4)};
   net_.table = {route("0.0.0.0", 0, "10.0.0.1", "Ethernet", 4)};  // .253 would go to the gateway
   inputs_.default_endpoints = true;
   const Facts f = collect(inputs_, machine_);
@@ -192,7 +175,7 @@ TEST_F(DoctorCollect, OnAzureTheCloudsKmsHostIsProbedByName) {
 
 TEST_F(DoctorCollect, OnAwsBothKmsAddressesAndTheirRoutesFeedTheActivationFacts) {
   smbios_ = {"Amazon EC2", "m5.large", "ec2a1b2c-0000", "", "Amazon EC2", "1.0", "fake", ""};
-  net_.adapter_list = {adapter("Ethernet", 4, "172.31.5.9", 20)};
+  net_.adapter_list = {adapter("Ethernet", "172.31.5.9", 20, 4)};
   net_.table = {route("0.0.0.0", 0, "172.31.0.1", "Ethernet", 4),
                 route("169.254.169.250", 32, "172.31.0.1", "Ethernet", 4)};
   const Facts f = collect(inputs_, machine_);

@@ -16,10 +16,11 @@ namespace hciattest::doctor::fakes {
 
 using hostcheck::Platform;
 
-inline hostcheck::Adapter adapter(const std::string& name, const std::string& addr, int prefix) {
+inline hostcheck::Adapter adapter(const std::string& name, const std::string& addr, int prefix,
+                                  unsigned index = 4) {
   hostcheck::Adapter a;
   a.name = name;
-  a.index = 4;
+  a.index = index;
   a.up = true;
   a.mac = "00:15:5d:01:02:03";
   a.addresses.push_back({addr, prefix, false});
@@ -27,7 +28,7 @@ inline hostcheck::Adapter adapter(const std::string& name, const std::string& ad
 }
 
 inline hostcheck::Route route(const std::string& dst, int prefix, const std::string& gw,
-                       const std::string& dev, unsigned index = 4) {
+                              const std::string& dev, unsigned index = 4) {
   hostcheck::Route r;
   r.destination = dst;
   r.prefix_length = prefix;

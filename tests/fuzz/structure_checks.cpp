@@ -1,6 +1,7 @@
 #include "tests/fuzz/structure_checks.h"
 
 #include <openssl/asn1.h>
+#include <openssl/err.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 
@@ -84,6 +85,17 @@ std::string_view bytes_of(const ASN1_STRING* s) {
 }
 
 }  // namespace
+
+attest::detail::Pkcs7Ptr openssl_signed_data(const std::vector<unsigned char>& der) {
+  const unsigned char* p = der.data();
+  attest::detail::Pkcs7Ptr p7(d2i_PKCS7(nullptr, &p, static_cast<long>(der.size())));
+  if (!p7 || p != der.data() + der.size() || !PKCS7_type_is_signed(p7.get()) ||
+      p7->d.sign->contents == nullptr) {
+    ERR_clear_error();
+    return nullptr;
+  }
+  return p7;
+}
 
 // Our SignedData view must read what OpenSSL's full parser reads.
 void compare_parse(const attest::detail::ParsedSignedData& ours, PKCS7* p7) {

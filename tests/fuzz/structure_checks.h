@@ -6,7 +6,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "attest/detail/openssl_util.h"
 #include "attest/detail/signed_data.h"
 
 namespace hciattest::fuzzing {
@@ -24,6 +26,11 @@ void check_base64(std::string_view text);
 void check_payload(std::string_view content);
 // The parser-free envelope reading against nlohmann::json (the batch nonce too).
 void check_envelope_body(std::string_view input);
+// OpenSSL's full parse of `der` as a SignedData with attached content: the reference for
+// compare_parse. Null, its errors cleared, when it refuses what our view may read (e.g. opaque
+// CRLs): no reference then.
+attest::detail::Pkcs7Ptr openssl_signed_data(const std::vector<unsigned char>& der);
+
 // Our SignedData view against OpenSSL's full PKCS7 parser.
 void compare_parse(const attest::detail::ParsedSignedData& ours, PKCS7* p7);
 

@@ -42,6 +42,7 @@ using fuzzing::check_payload;
 using fuzzing::compare_parse;
 using fuzzing::disagree;
 using fuzzing::kNonceMember;
+using fuzzing::openssl_signed_data;
 using fuzzing::trim;
 
 using attest::CheckResult;
@@ -92,13 +93,8 @@ void check_signature(std::string_view input, const VerificationReport& report) {
       attest::detail::parse_signed_data(env.der, ours).code != ErrorCode::kOk) {
     disagree("the structure passed in the verifier but does not parse again");
   }
-  const unsigned char* p = env.der.data();
-  attest::detail::Pkcs7Ptr p7(d2i_PKCS7(nullptr, &p, static_cast<long>(env.der.size())));
-  if (!p7 || p != env.der.data() + env.der.size() || !PKCS7_type_is_signed(p7.get()) ||
-      p7->d.sign->contents == nullptr) {
-    ERR_clear_error();
-    return;  // OpenSSL's full parser refuses what our view reads (e.g. opaque CRLs): no reference
-  }
+  const attest::detail::Pkcs7Ptr p7 = openssl_signed_data(env.der);
+  if (!p7) return;
   compare_parse(ours, p7.get());
 
   const bool ours_valid = sig.status == CheckStatus::kPass;
