@@ -64,8 +64,10 @@ struct CheckSummary {
 
 class FleetReport {
  public:
-  // Reads one report's bytes; `file` names it in the view. `mtime` (Unix seconds) orders two
-  // reports of a machine when either lacks `generated_at`. Returns false when it was skipped.
+  // Reads one report's bytes; `file` names it in the view. `mtime` (seconds on the file clock's
+  // own epoch, which is not Unix time on every platform: only compared with other files' times)
+  // orders two reports of a machine when either lacks `generated_at`. Returns false when it was
+  // skipped.
   bool add(std::string_view bytes, const std::string& file, std::int64_t mtime);
   // A file that could not be read at all (the caller's reader failed).
   void skip(const std::string& file, const std::string& reason);
