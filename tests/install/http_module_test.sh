@@ -9,6 +9,7 @@
 # Usage: http_module_test.sh BUILD_DIR
 set -euo pipefail
 build=$1
+src=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -34,21 +35,8 @@ if grep -q "HTTP module" <<<"$out"; then fail "the installed module was not foun
 # A document signed by a throw-away PKI, verified without the module.
 rm -r "$work/prefix/lib/hciattest"
 cd "$work"
-openssl req -x509 -newkey rsa:2048 -nodes -keyout root.key -out root.pem -days 2 \
-  -subj "/CN=install test root" -addext "basicConstraints=critical,CA:TRUE" \
-  -addext "keyUsage=critical,keyCertSign" >/dev/null 2>&1
-printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:metadata.azure.com\n' >leaf.ext
-openssl req -newkey rsa:2048 -nodes -keyout leaf.key -out leaf.csr -subj "/CN=metadata.azure.com" >/dev/null 2>&1
-openssl x509 -req -in leaf.csr -CA root.pem -CAkey root.key -CAcreateserial -out leaf.pem \
-  -days 1 -extfile leaf.ext >/dev/null 2>&1
-now=$(date -u +"%m/%d/%y %H:%M:%S -0000")
-later=$(date -u -d "+1 hour" +"%m/%d/%y %H:%M:%S -0000")
-printf '{"nonce":"1","subscriptionId":"s","vmId":"v","timeStamp":{"createdOn":"%s","expiresOn":"%s"}}' \
-  "$now" "$later" >payload.json
-openssl smime -sign -binary -nodetach -noattr -md sha256 -in payload.json -signer leaf.pem \
-  -inkey leaf.key -outform DER -out doc.p7s
-printf '{"encoding":"pkcs7","signature":"%s"}' "$(base64 -w0 doc.p7s)" >doc.json
-out=$("$exe" verify doc.json --ca-file root.pem 2>&1) || fail "verify without the module: $out"
+"$src/scripts/openssl-document" "$work" 1234567890
+out=$("$exe" verify document.json --ca-file root.pem --nonce 1234567890 2>&1) || fail "verify without the module: $out"
 grep -q "^VERIFIED" <<<"$out" || fail "verify without the module: $out"
 
 set +e
