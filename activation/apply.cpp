@@ -4,17 +4,12 @@
 #include <cctype>
 
 #include "activation/error_codes.h"
+#include "io/ascii.h"
 
 namespace hciattest::activation {
 namespace {
 
 constexpr std::chrono::seconds kTaskTimeout{120};
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::uint16_t effective_port(std::uint16_t port) { return port == 0 ? kKmsDefaultPort : port; }
 
@@ -38,7 +33,7 @@ bool holds(const PlanStep& s, const ActivationFacts& f) {
     }
     case StepKind::kInstallKey: return f.licensing.channel() == "VOLUME_KMSCLIENT";
     case StepKind::kSetKmsHost:
-      return lower(f.licensing.kms_machine) == lower(s.host) &&
+      return io::ascii_lower(f.licensing.kms_machine) == io::ascii_lower(s.host) &&
              effective_port(f.licensing.kms_port) == s.port;
   }
   return false;

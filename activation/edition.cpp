@@ -3,14 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "io/ascii.h"
+
 namespace hciattest::activation {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 struct FamilyRow {
   const char* edition_id;  // lower-case
@@ -60,7 +56,7 @@ std::string server_release(int build) {
 
 Edition classify_edition(const WindowsVersion& v) {
   Edition e;
-  const std::string id = lower(v.edition_id);
+  const std::string id = io::ascii_lower(v.edition_id);
   for (const auto& row : kFamilies) {
     if (id != row.edition_id) continue;
     e.family = row.family;

@@ -5,17 +5,12 @@
 
 #include "activation/kms_hosts.h"
 #include "activation/product_keys.h"
+#include "io/ascii.h"
 
 namespace hciattest::activation {
 namespace {
 
 using hostcheck::Platform;
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 PlanStep make_step(StepKind kind, std::string title, std::string why, std::string precondition,
                    std::string action, std::string postcondition) {
@@ -221,14 +216,14 @@ void plan_kms(const ActivationFacts& f, const PlanOptions& o, ActivationPlan& p)
     p.refusals.push_back(why_not);
     return;
   }
-  if (f.platform == Platform::kAws && lower(host).rfind("169.254.169.", 0) == 0) {
+  if (f.platform == Platform::kAws && io::ascii_lower(host).rfind("169.254.169.", 0) == 0) {
     plan_aws_routes(f, p);
   }
   plan_key(f, o, p);
   // A refusal ends the plan: steps after it would never run and would only mislead.
   if (!p.refusals.empty()) return;
   const std::uint16_t current_port = f.licensing.kms_port == 0 ? kKmsDefaultPort : f.licensing.kms_port;
-  if (lower(f.licensing.kms_machine) != lower(host) || current_port != port) {
+  if (io::ascii_lower(f.licensing.kms_machine) != io::ascii_lower(host) || current_port != port) {
     PlanStep s = make_step(StepKind::kSetKmsHost, "set the KMS host to " + host + ":" + std::to_string(port),
                f.licensing.kms_machine.empty()
                    ? "no KMS host is set, so Windows looks for one in DNS (_vlmcs._tcp), which "

@@ -9,18 +9,13 @@
 #include "attest/detail/certificate.h"
 #include "attest/detail/openssl_util.h"
 #include "attest/detail/trust_store_impl.h"
+#include "io/ascii.h"
 
 namespace hciattest::attest {
 namespace {
 
 using detail::BioPtr;
 using detail::X509Ptr;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string common_name(X509* cert) {
   const X509_NAME* subject = X509_get_subject_name(cert);
@@ -115,10 +110,10 @@ std::vector<const AnchorEntry*> find_anchor(const std::vector<AnchorEntry>& entr
     if (e.name == query) exact.push_back(&e);
   }
   if (!exact.empty()) return exact;
-  const std::string wanted = lower(query);
+  const std::string wanted = io::ascii_lower(query);
   std::vector<const AnchorEntry*> by_cn;
   for (const auto& e : entries) {
-    if (lower(e.common_name) == wanted) by_cn.push_back(&e);
+    if (io::ascii_lower(e.common_name) == wanted) by_cn.push_back(&e);
   }
   if (!by_cn.empty()) return by_cn;
   const std::string digits = hex_digits(query);

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <filesystem>
 
+#include "io/ascii.h"
+
 namespace hciattest::fleet {
 namespace {
 
@@ -35,11 +37,6 @@ std::string string_at(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string file_stem(const std::string& file) {
   return std::filesystem::u8path(file).stem().u8string();
 }
@@ -47,8 +44,8 @@ std::string file_stem(const std::string& file) {
 // The machine's identity across reports: the SMBIOS UUID, else the vmId, else the name.
 std::string machine_key(const Machine& m) {
   if (!m.key.empty()) return m.key;
-  if (!m.vm_id.empty()) return "vm:" + lower(m.vm_id);
-  return "name:" + lower(m.name);
+  if (!m.vm_id.empty()) return "vm:" + io::ascii_lower(m.vm_id);
+  return "name:" + io::ascii_lower(m.name);
 }
 
 using Titles = std::map<std::string, std::string, std::less<>>;
@@ -83,7 +80,7 @@ bool read_doctor(const json& j, Machine& m, Titles& titles, Texts& texts, std::s
     m.name = string_at(*machine, "name");
     m.vm_id = string_at(*machine, "vm_id");
     const std::string uuid = string_at(*machine, "smbios_uuid");
-    if (!uuid.empty()) m.key = "smbios:" + lower(uuid);
+    if (!uuid.empty()) m.key = "smbios:" + io::ascii_lower(uuid);
   }
   return true;
 }

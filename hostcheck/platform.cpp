@@ -4,17 +4,13 @@
 #include <cctype>
 #include <cstdio>
 
+#include "io/ascii.h"
+
 namespace hciattest::hostcheck {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 bool contains(const std::string& hay, const char* needle) {
-  return lower(hay).find(needle) != std::string::npos;
+  return io::ascii_lower(hay).find(needle) != std::string::npos;
 }
 
 // The n-th (1-based) string of the structure's string set; "" for 0 or out of range.
@@ -105,7 +101,7 @@ PlatformVerdict detect_platform(const Smbios& s, const std::string& imds_endpoin
   // AWS: Nitro reports "Amazon EC2"; Xen instances an "amazon" BIOS version; both an ec2 UUID
   // (cloud-init's EC2 data source).
   if (contains(s.sys_vendor, "amazon ec2") || contains(s.bios_vendor, "amazon ec2") ||
-      contains(s.bios_version, "amazon") || lower(s.product_uuid).rfind("ec2", 0) == 0) {
+      contains(s.bios_version, "amazon") || io::ascii_lower(s.product_uuid).rfind("ec2", 0) == 0) {
     v.platform = Platform::kAws;
     v.summary = "AWS EC2 instance";
     return v;

@@ -9,15 +9,10 @@
 
 #include "imds/detail/cpprest_body.h"
 #include "imds/detail/http_module.h"
+#include "io/ascii.h"
 
 namespace hciattest::imds {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 }  // namespace
 
@@ -29,15 +24,15 @@ std::string detail::cpprest_aia_url_refusal(const std::string& url,
   } catch (const std::exception&) {
     return "not a valid URL";
   }
-  const std::string scheme = lower(utility::conversions::to_utf8string(uri.scheme()));
+  const std::string scheme = io::ascii_lower(utility::conversions::to_utf8string(uri.scheme()));
   if (scheme != "http" && scheme != "https") return "scheme \"" + scheme + "\" is not http(s)";
   if (!uri.user_info().empty()) return "URLs with user info are refused";
-  const std::string host = lower(utility::conversions::to_utf8string(uri.host()));
+  const std::string host = io::ascii_lower(utility::conversions::to_utf8string(uri.host()));
   if (host.empty()) return "no host";
   const int port = uri.port() > 0 ? uri.port() : (scheme == "https" ? 443 : 80);
   const bool default_port = port == (scheme == "https" ? 443 : 80);
   for (const auto& entry : policy.allowed_hosts) {
-    const std::string e = lower(entry);
+    const std::string e = io::ascii_lower(entry);
     if ((e == host && default_port) || e == host + ":" + std::to_string(port)) return {};
   }
   return "host \"" + host + ":" + std::to_string(port) +

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <optional>
 
+#include "io/ascii.h"
+
 namespace hciattest::emulator::detail {
 namespace {
 
@@ -30,13 +32,6 @@ std::string_view trim_ows(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 // The next line of `buffer` from `at`, without its CRLF or LF; npos in `next` when incomplete.
@@ -136,14 +131,14 @@ RequestHead read_request_head(std::string_view buffer) {
     if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
       return reject(400, "a header line is not \"Name: value\"");
     }
-    const std::string name = lower(line.substr(0, colon));
+    const std::string name = io::ascii_lower(line.substr(0, colon));
     const std::string_view value = trim_ows(line.substr(colon + 1));
     if (name == "content-length") {
       if (auto refused = read_content_length(value, h, length_seen)) return *refused;
     } else if (name == "transfer-encoding") {
       return reject(501, "Transfer-Encoding is not supported: IMDS requests have no body");
     } else if (name == "connection") {
-      const std::string v = lower(value);
+      const std::string v = io::ascii_lower(value);
       if (v == "close") h.keep_alive = false;
       if (v == "keep-alive") h.keep_alive = true;
     }
