@@ -1,8 +1,11 @@
 #include "activation/journal.h"
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <type_traits>
 
 #include "activation/kms_target.h"
 #include "io/utf8_path.h"
@@ -40,12 +43,33 @@ struct Reader {
   bool get(const json& j, const char* key, T& out) {
     auto it = j.find(key);
     if (it == j.end()) return fail(std::string("\"") + key + "\" is missing");
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      // A number must be a whole one in T's range: nlohmann would convert 1e99 or -1 into T
+      // (undefined behaviour for a float out of range; found by journal_fuzzer).
+      if (!in_range<T>(*it)) {
+        return fail(std::string("\"") + key + "\" is not a whole number from " +
+                    std::to_string(std::numeric_limits<T>::min()) + " to " +
+                    std::to_string(std::numeric_limits<T>::max()));
+      }
+    }
     try {
       out = it->template get<T>();
     } catch (const json::exception&) {
       return fail(std::string("\"") + key + "\" has the wrong type");
     }
     return true;
+  }
+  template <typename T>
+  static bool in_range(const json& v) {
+    if (v.is_number_unsigned()) {
+      return v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max());
+    }
+    if (v.is_number_integer()) {
+      const std::int64_t n = v.get<std::int64_t>();
+      return n >= static_cast<std::int64_t>(std::numeric_limits<T>::min()) &&
+             (n < 0 || static_cast<std::uint64_t>(n) <= static_cast<std::uint64_t>(std::numeric_limits<T>::max()));
+    }
+    return false;
   }
   bool fail(const std::string& why) {
     if (error.empty()) error = where + why;

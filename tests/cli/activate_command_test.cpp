@@ -270,6 +270,17 @@ TEST_F(ActivateApply, AJournalThatIsNotOneIsAUsageErrorAndNothingIsUndone) {
         "started":true,"route_added":{"target":"169.254.169.250 & x","gateway":"172.31.0.1",
         "interface":"Ethernet","interface_index":6,"metric":1}}]})",
        "is not two IPv4 addresses"},
+      // Found by journal_fuzzer: a number out of the field's range was converted (undefined
+      // behaviour for 1e99; -1 became 4294967295).
+      {"huge_metric", R"({"schema":"hciattest.activation-journal/1","tool_version":"0.1.0",
+        "created_at":"x","edition":"e","method":"kms","entries":[{"kind":"set-route","title":"t",
+        "started":true,"route_added":{"target":"169.254.169.250","gateway":"172.31.0.1",
+        "interface":"Ethernet","interface_index":6,"metric":1e99}}]})",
+       "\"metric\" is not a whole number from 0 to 4294967295"},
+      {"negative_port", R"({"schema":"hciattest.activation-journal/1","tool_version":"0.1.0",
+        "created_at":"x","edition":"e","method":"kms","entries":[{"kind":"set-kms-host",
+        "title":"t","started":true,"kms_host_before":"kms.example","kms_port_before":-1}]})",
+       "\"kms_port_before\" is not a whole number from 0 to 65535"},
       {"unknown_kind", R"({"schema":"hciattest.activation-journal/1","tool_version":"0.1.0",
         "created_at":"x","edition":"e","method":"kms","entries":[{"kind":"format-disk",
         "title":"t","started":true}]})",
