@@ -65,7 +65,17 @@ class DoctorCollect : public ::testing::Test {
     inputs_.request.timeout = std::chrono::milliseconds(5000);
     inputs_.default_endpoints = false;
 
-    machine_ = real_machine(net_);
+    // Every reader is a fake built here, never real_machine(): a forgotten override must not
+    // leave a real KMS exchange or IMDS client able to send to 169.254.169.x from this machine.
+    machine_.net = &net_;
+    machine_.kms.resolve = [this](const std::string& name, std::vector<std::string>& addresses,
+                                  std::string&) {
+      addresses = *net_.resolve(name).value;
+      return true;
+    };
+    machine_.query_service = [](const std::string&) {
+      return hostcheck::Result<hostcheck::ServiceState>{std::nullopt, "fake: no services"};
+    };
     machine_.imds = testing::instant_environment(emu_.clock);
     machine_.smbios = [this] { return smbios_; };
     machine_.services_supported = [] { return false; };
