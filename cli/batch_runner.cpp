@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <exception>
+#include <istream>
 #include <map>
 #include <mutex>
 #include <ostream>
@@ -156,11 +157,28 @@ class Pipeline {
   std::exception_ptr error_;
 };
 
+// Undoes the input's tie for the batch and restores it after. std::cin is tied to std::cout: each
+// read would flush the output first, and with workers that flush comes from the worker cutting a
+// chunk while another writes one to the same buffer (a data race; measured: a result line written
+// twice). Every write here is flushed explicitly, so the tie adds nothing.
+class UntieInput {
+ public:
+  explicit UntieInput(std::istream& in) : in_(in), tied_(in.tie(nullptr)) {}
+  ~UntieInput() { in_.tie(tied_); }
+  UntieInput(const UntieInput&) = delete;
+  UntieInput& operator=(const UntieInput&) = delete;
+
+ private:
+  std::istream& in_;
+  std::ostream* tied_;
+};
+
 }  // namespace
 
 BatchCounts run_batch(io::LineReader& reader,
                       const std::function<std::unique_ptr<attest::Verifier>()>& make_verifier,
                       unsigned jobs, const BatchRender& render, std::ostream& out) {
+  const UntieInput untie(reader.stream());
   if (jobs <= 1) {
     auto verifier = make_verifier();
     return run_inline(reader, *verifier, render, out);

@@ -36,7 +36,8 @@ inline constexpr std::size_t kLinesPerChunk = 16;
 inline constexpr std::size_t kChunksPerJob = 4;
 
 // Reads every line of `reader` (blank ones skipped), verifies each, writes render(...) + "\n" to
-// `out` in input order. jobs == 1 runs on the calling thread. An exception from a worker (none is
+// `out` in input order, flushing it as it goes. The reader's stream is untied from any output
+// stream while the batch runs (std::cin from std::cout) and tied again after. jobs == 1 runs on the calling thread. An exception from a worker (none is
 // expected: the verifier reports failures as values) is rethrown here once every thread stopped.
 BatchCounts run_batch(io::LineReader& reader,
                       const std::function<std::unique_ptr<attest::Verifier>()>& make_verifier,

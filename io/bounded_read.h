@@ -71,6 +71,9 @@ class LineReader {
   // "stopped", not "no more input", and the caller must say so.
   bool read_failed() const;
 
+  // The stream read from (run_batch undoes its tie to an output stream while workers read it).
+  std::istream& stream() const { return in_; }
+
  private:
   void skip_rest_of_line();
 

@@ -156,6 +156,49 @@ class CountingLines : public std::streambuf {
   std::string line_;
 };
 
+// An output stream's buffer that counts its flushes (sync), from whatever thread.
+class CountingFlushes : public std::streambuf {
+ public:
+  std::size_t flushes() const { return flushes_; }
+
+ protected:
+  int sync() override {
+    ++flushes_;
+    return 0;
+  }
+
+ private:
+  std::atomic<std::size_t> flushes_{0};
+};
+
+TEST_F(BatchJobs, ReadingNeverFlushesTheStreamTheInputIsTiedTo) {
+  // std::cin is tied to std::cout: had the workers kept the tie, the one cutting a chunk would
+  // flush std::cout while another writes to it (a data race, seen as a result line written
+  // twice). Here the input is tied to a stream that counts its flushes: none may come, with one
+  // worker or two, and the tie is back after the batch.
+  for (unsigned jobs : {1u, 2u}) {
+    CountingFlushes flushes;
+    std::ostream tied(&flushes);
+    CountingLines source(200);
+    std::istream in(&source);
+    in.tie(&tied);
+    io::LineReader reader(in, 4096);
+    std::ostringstream out;
+    const BatchCounts counts = run_batch(
+        reader,
+        [] {
+          attest::VerifyOptions o;
+          o.time = testing::kTestNow;
+          return std::make_unique<attest::Verifier>(std::make_shared<attest::TrustStore>(), o);
+        },
+        jobs, [](std::size_t line, const attest::VerificationReport&) { return std::to_string(line); },
+        out);
+    EXPECT_EQ(counts.rejected, 200u) << "jobs " << jobs;
+    EXPECT_EQ(flushes.flushes(), 0u) << "jobs " << jobs;
+    EXPECT_EQ(in.tie(), &tied) << "jobs " << jobs;
+  }
+}
+
 // A relying party that streams: it sends line k only once the answer to line k-1 is out (or gives
 // up after 5 s, which fails the test: a worker waited for a fuller chunk or held the answer).
 class Answers : public std::streambuf {
