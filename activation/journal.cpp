@@ -66,8 +66,9 @@ struct Reader {
     }
     if (v.is_number_integer()) {
       const std::int64_t n = v.get<std::int64_t>();
-      return n >= static_cast<std::int64_t>(std::numeric_limits<T>::min()) &&
-             (n < 0 || static_cast<std::uint64_t>(n) <= static_cast<std::uint64_t>(std::numeric_limits<T>::max()));
+      if (n < 0) return n >= static_cast<std::int64_t>(std::numeric_limits<T>::min());
+      return static_cast<std::uint64_t>(n) <=
+             static_cast<std::uint64_t>(std::numeric_limits<T>::max());
     }
     return false;
   }

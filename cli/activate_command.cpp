@@ -295,7 +295,9 @@ int run_undo(const ActivateCommandOptions& o, CommandIo& io, const ActivationFac
   const auto journal = activation::journal_from_text(file.bytes, error);
   if (!journal) {
     io.err << "hciattest activate: --undo " << *o.undo << ": not a journal hciattest wrote: "
-           << error << "; nothing was changed\n";
+           << error
+           << "; nothing was changed: pass the journal --apply wrote, as it wrote it, or restore "
+              "what its entries name by hand from its text\n";
     return kExitUsage;
   }
   if (!facts.elevated) {

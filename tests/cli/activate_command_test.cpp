@@ -296,6 +296,8 @@ TEST_F(ActivateApply, AJournalThatIsNotOneIsAUsageErrorAndNothingIsUndone) {
     std::string out, err;
     EXPECT_EQ(run_with(u, world, actions, out, err), kExitUsage) << bad.name;
     EXPECT_NE(err.find(bad.reason), std::string::npos) << bad.name << ": " << err;
+    EXPECT_NE(err.find("pass the journal --apply wrote, as it wrote it"), std::string::npos)
+        << bad.name << ": " << err;
     EXPECT_TRUE(actions.calls.empty()) << bad.name;
   }
 }
